@@ -3,8 +3,8 @@
  * features directory tree) read into a tree that stages query by path,
  * e.g. "network_v8/af_mask" or "domain/change_profile".
  */
-#ifndef INCLUDE_FEATURES_H
-#define INCLUDE_FEATURES_H
+#ifndef INCLUDE_FEAT_H
+#define INCLUDE_FEAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
