@@ -155,9 +155,10 @@ check-headers:
 	done; echo "headers: all compile alone"
 
 example: $(PROGS)
-	$(B)/apparmor_parser --config-file=/dev/null -M examples/features \
-		-I examples -S examples/profiles/ > $(B)/example.blob
-	@echo "example: wrote $(B)/example.blob ($$(wc -c < $(B)/example.blob) bytes)"
+	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
+		-I examples --syntax-only examples/profiles/
+	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
+		-I examples -N examples/profiles/
 
 bench: $(PROGS)
 	tests/bench/run.sh $(B)
