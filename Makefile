@@ -67,7 +67,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 GEN_HDRS = $(patsubst parser/%.y,$(B)/gen/%.h,$(PARSER_Y)) \
 	$(patsubst parser/%.l,$(B)/gen/%.h,$(PARSER_L))
 
-.PHONY: all check check-unit check-build example bench bench-dfa fuzz \
+.PHONY: all check check-unit check-build check-kernel example bench bench-dfa fuzz \
 	check-headers format-check clean install
 .DEFAULT_GOAL := all
 all: $(PROGS) $(UNIT_BINS)
@@ -159,6 +159,9 @@ example: $(PROGS)
 		-I examples --syntax-only examples/profiles/
 	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
 		-I examples -N examples/profiles/
+
+check-kernel: $(PROGS)
+	tests/kernel/run.sh $(B)
 
 bench: $(PROGS)
 	tests/bench/run.sh $(B)
