@@ -1,0 +1,815 @@
+/* Variables of the front end: the persistent symbol table (set and boolean
+ * variables, built-ins, scopes and deferred directory assignments of
+ * language.md 1.9 and 7.5) and the expansion of references in globs (4.5).
+ * Preprocessing phase: knows strings and source locations, not the IR.
+ */
+#include "vars.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "cu.h"
+#include "diag.h"
+
+enum fe_bind_kind {
+	FE_BIND_SET,
+	FE_BIND_BOOL,
+	FE_BIND_BUILTIN, /* a set variable defined by the compiler */
+};
+
+/* One binding; an environment is a pointer to the newest one. */
+struct fe_env {
+	const char *name; /* interned bare name */
+	enum fe_bind_kind kind;
+	const char *const *vals; /* raw values (set, builtin) */
+	size_t nvals;
+	bool bval; /* boolean value */
+	unsigned depth; /* scope depth that made it */
+	struct src_loc loc; /* assignment */
+	const struct fe_env *prev; /* older binding */
+};
+
+struct fe_scope_save {
+	const struct fe_env *head; /* environment when the scope opened */
+	struct fe_scope_save *up;
+};
+
+struct fe_deferred {
+	const char *name;
+	const char *const *vals;
+	size_t nvals;
+	struct src_loc loc;
+	unsigned dir; /* directory nesting level it belongs to */
+	unsigned depth; /* scope depth of the assignment */
+	struct fe_deferred *next;
+};
+
+struct fe_symtab {
+	struct cu *cu;
+	struct arena *a;
+	const struct fe_env *head;
+	unsigned depth; /* 0 = global scope */
+	struct fe_scope_save *scopes;
+	unsigned dir; /* directory include nesting */
+	struct fe_deferred *deferred, **deferred_tail;
+	const char *n_profile_name, *n_attach_path, *n_exec_path;
+};
+
+/* A growable byte buffer in the arena (old copies are simply abandoned). */
+struct sbuf {
+	struct arena *a;
+	char *s;
+	size_t n, cap;
+};
+
+static void sb_init(struct sbuf *b, struct arena *a)
+{
+	b->a = a;
+	b->cap = 64;
+	b->n = 0;
+	b->s = arena_alloc(a, b->cap);
+}
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap * 2;
+		char *d;
+
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		d = arena_alloc(b->a, cap);
+		memcpy(d, b->s, b->n);
+		b->s = d;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+struct fe_symtab *fe_symtab_create(struct cu *cu)
+{
+	struct fe_symtab *st = arena_alloc(cu->arena, sizeof(*st));
+
+	st->cu = cu;
+	st->a = cu->arena;
+	st->deferred_tail = &st->deferred;
+	st->n_profile_name = arena_intern(st->a, "profile_name");
+	st->n_attach_path = arena_intern(st->a, "attach_path");
+	st->n_exec_path = arena_intern(st->a, "exec_path");
+	return st;
+}
+
+struct cu *fe_symtab_cu(const struct fe_symtab *st)
+{
+	return st->cu;
+}
+
+const char *fe_var_name(struct fe_symtab *st, const char *ref)
+{
+	size_t n;
+
+	if (ref[0] == '@' || ref[0] == '$')
+		ref++;
+	n = strlen(ref);
+	if (ref[0] == '{' && n >= 2 && ref[n - 1] == '}') {
+		char *t = arena_strndup(st->a, ref + 1, n - 2);
+
+		return arena_intern(st->a, t);
+	}
+	return arena_intern(st->a, ref);
+}
+
+int fe_var_check_name(struct fe_symtab *st, const char *ref,
+		      struct src_loc loc)
+{
+	const char *name = fe_var_name(st, ref);
+
+	if (!isalpha((unsigned char)name[0])) {
+		diag_error(st->cu, loc,
+			   "Variable '%s' must start with alphabet letters",
+			   name);
+		return -EINVAL;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_') {
+			diag_error(st->cu, loc,
+				   "Variable '%s' contains invalid characters",
+				   name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static const struct fe_env *env_find(const struct fe_env *env,
+				     const char *name)
+{
+	for (; env; env = env->prev)
+		if (env->name == name)
+			return env;
+	return NULL;
+}
+
+static struct fe_env *bind_new(struct fe_symtab *st, const char *name,
+			       enum fe_bind_kind kind, struct src_loc loc)
+{
+	struct fe_env *b = arena_alloc(st->a, sizeof(*b));
+
+	b->name = name;
+	b->kind = kind;
+	b->depth = st->depth;
+	b->loc = loc;
+	b->prev = st->head;
+	st->head = b;
+	return b;
+}
+
+/* Copies @n values, dropping duplicates, after the @nold values of @old. */
+static const char *const *vals_merge(struct fe_symtab *st,
+				     const char *const *old, size_t nold,
+				     const char *const *add, size_t nadd,
+				     size_t *nout)
+{
+	const char **v = arena_alloc_array(st->a, nold + nadd + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < nold + nadd; i++) {
+		const char *s = i < nold ? old[i] : add[i - nold];
+		bool dup = false;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = strcmp(v[j], s) == 0;
+		if (!dup)
+			v[n++] = i < nold ? s : arena_strdup(st->a, s);
+	}
+	*nout = n;
+	return v;
+}
+
+static void err_redeclared(struct fe_symtab *st, const char *name,
+			   const struct fe_env *old, bool boolean,
+			   struct src_loc loc)
+{
+	if (old->kind == FE_BIND_BUILTIN) {
+		diag_error(st->cu, loc, "cannot assign built-in variable @{%s}",
+			   name);
+		return;
+	}
+	diag_error(st->cu, loc, "variable %s%s%s was previously declared",
+		   boolean ? "$" : "@{", name, boolean ? "" : "}");
+}
+
+static int set_add(struct fe_symtab *st, const struct fe_env *old,
+		   const char *const *vals, size_t n, struct src_loc loc)
+{
+	struct fe_env *b = bind_new(st, old->name, FE_BIND_SET, loc);
+
+	b->vals = vals_merge(st, old->vals, old->nvals, vals, n, &b->nvals);
+	return 0;
+}
+
+int fe_var_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
+		  const char *const *vals, size_t n, struct src_loc loc)
+{
+	const char *name = fe_var_name(st, ref);
+	const struct fe_env *old = env_find(st->head, name);
+	struct fe_env *b;
+
+	if (old && old->kind == FE_BIND_BUILTIN && old->depth == st->depth) {
+		err_redeclared(st, name, old, false, loc);
+		return -EINVAL;
+	}
+	if (old && old->kind == FE_BIND_BOOL &&
+	    (op == FE_ASSIGN_EQ || op == FE_ASSIGN_ADD)) {
+		err_redeclared(st, name, old, false, loc);
+		return -EINVAL;
+	}
+	switch (op) {
+	case FE_ASSIGN_EQ:
+		if (old) {
+			err_redeclared(st, name, old, false, loc);
+			return -EINVAL;
+		}
+		break;
+	case FE_ASSIGN_ADD:
+		if (!old && st->dir) {
+			struct fe_deferred *d = arena_alloc(st->a, sizeof(*d));
+
+			d->name = name;
+			d->vals = vals_merge(st, NULL, 0, vals, n, &d->nvals);
+			d->loc = loc;
+			d->dir = st->dir;
+			d->depth = st->depth;
+			*st->deferred_tail = d;
+			st->deferred_tail = &d->next;
+			return 0;
+		}
+		if (!old) {
+			diag_error(st->cu, loc,
+				   "variable @{%s} was not previously declared, but is being assigned additional values",
+				   name);
+			return -EINVAL;
+		}
+		return set_add(st, old, vals, n, loc);
+	case FE_ASSIGN_DEFAULT:
+		if (old)
+			return 0;
+		break;
+	case FE_ASSIGN_REPLACE:
+		break;
+	}
+	b = bind_new(st, name, FE_BIND_SET, loc);
+	b->vals = vals_merge(st, NULL, 0, vals, n, &b->nvals);
+	return 0;
+}
+
+int fe_bool_assign(struct fe_symtab *st, const char *ref,
+		   enum fe_assign_op op, bool value, struct src_loc loc)
+{
+	const char *name = fe_var_name(st, ref);
+	const struct fe_env *old = env_find(st->head, name);
+	struct fe_env *b;
+
+	if (op == FE_ASSIGN_ADD) {
+		diag_error(st->cu, loc,
+			   "Invalid assignment += not allowed with boolean variables");
+		return -EINVAL;
+	}
+	if (old && (op == FE_ASSIGN_EQ || old->kind != FE_BIND_BOOL)) {
+		if (op == FE_ASSIGN_DEFAULT && old->kind == FE_BIND_BOOL)
+			return 0;
+		err_redeclared(st, name, old, true, loc);
+		return -EINVAL;
+	}
+	if (old && op == FE_ASSIGN_DEFAULT)
+		return 0;
+	b = bind_new(st, name, FE_BIND_BOOL, loc);
+	b->bval = value;
+	return 0;
+}
+
+int fe_bool_assign_word(struct fe_symtab *st, const char *ref,
+			enum fe_assign_op op, const char *word,
+			struct src_loc loc)
+{
+	if (strcasecmp(word, "true") == 0)
+		return fe_bool_assign(st, ref, op, true, loc);
+	if (strcasecmp(word, "false") == 0)
+		return fe_bool_assign(st, ref, op, false, loc);
+	diag_error(st->cu, loc,
+		   "Invalid boolean assignment for ($%s): %s is not true or false",
+		   fe_var_name(st, ref), word);
+	return -EINVAL;
+}
+
+/* The profile name with glob metacharacters escaped (language.md 1.9.3). */
+static const char *escape_name(struct fe_symtab *st, const char *s)
+{
+	struct sbuf b;
+
+	sb_init(&b, st->a);
+	for (; *s; s++) {
+		if (strchr("{}[]*?", *s))
+			sb_put(&b, "\\", 1);
+		sb_put(&b, s, 1);
+	}
+	return b.s;
+}
+
+static void bind_builtin(struct fe_symtab *st, const char *name,
+			 const char *val)
+{
+	struct fe_env *b = bind_new(st, name, FE_BIND_BUILTIN,
+				    (struct src_loc){ 0, 0, 0 });
+	const char **v = arena_alloc(st->a, sizeof(*v));
+
+	v[0] = val;
+	b->vals = v;
+	b->nvals = 1;
+}
+
+void fe_scope_enter(struct fe_symtab *st, const char *hname,
+		    const char *attach)
+{
+	struct fe_scope_save *s = arena_alloc(st->a, sizeof(*s));
+
+	s->head = st->head;
+	s->up = st->scopes;
+	st->scopes = s;
+	st->depth++;
+	bind_builtin(st, st->n_profile_name, escape_name(st, hname));
+	if (attach) {
+		bind_builtin(st, st->n_attach_path, attach);
+		bind_builtin(st, st->n_exec_path, attach);
+	}
+}
+
+void fe_scope_leave(struct fe_symtab *st)
+{
+	struct fe_scope_save *s = st->scopes;
+
+	if (!s)
+		return;
+	st->head = s->head;
+	st->scopes = s->up;
+	st->depth--;
+}
+
+void fe_symtab_dir_begin(struct fe_symtab *st)
+{
+	st->dir++;
+}
+
+int fe_symtab_dir_end(struct fe_symtab *st)
+{
+	struct fe_deferred **pp = &st->deferred;
+	int rc = 0;
+
+	while (*pp) {
+		struct fe_deferred *d = *pp;
+		const struct fe_env *old;
+
+		if (d->dir != st->dir) {
+			pp = &d->next;
+			continue;
+		}
+		*pp = d->next;
+		old = env_find(st->head, d->name);
+		if (!old || old->kind == FE_BIND_BOOL) {
+			diag_error(st->cu, d->loc,
+				   "variable @{%s} was not previously declared, but is being assigned additional values",
+				   d->name);
+			rc = -EINVAL;
+			continue;
+		}
+		set_add(st, old, d->vals, d->nvals, d->loc);
+	}
+	st->deferred_tail = pp;
+	while (*st->deferred_tail)
+		st->deferred_tail = &(*st->deferred_tail)->next;
+	if (st->dir)
+		st->dir--;
+	return rc;
+}
+
+const struct fe_env *fe_symtab_env(const struct fe_symtab *st)
+{
+	return st->head;
+}
+
+bool fe_var_defined(struct fe_symtab *st, const struct fe_env *env,
+		    const char *ref)
+{
+	const struct fe_env *b = env_find(env, fe_var_name(st, ref));
+
+	return b && b->kind != FE_BIND_BOOL;
+}
+
+bool fe_bool_defined(struct fe_symtab *st, const struct fe_env *env,
+		     const char *ref)
+{
+	const struct fe_env *b = env_find(env, fe_var_name(st, ref));
+
+	return b && b->kind == FE_BIND_BOOL;
+}
+
+int fe_bool_get(struct fe_symtab *st, const struct fe_env *env,
+		const char *ref, struct src_loc loc, bool *out)
+{
+	const char *name = fe_var_name(st, ref);
+	const struct fe_env *b = env_find(env, name);
+
+	if (!b || b->kind != FE_BIND_BOOL) {
+		diag_error(st->cu, loc,
+			   "Unset boolean variable $%s used in if-expression",
+			   name);
+		return -EINVAL;
+	}
+	*out = b->bval;
+	return 0;
+}
+
+/* A reference found in text: [start, end) covers "@{NAME}". */
+struct var_ref {
+	size_t start, end;
+	const char *name; /* interned */
+	bool in_class; /* inside [...] */
+};
+
+/* Note [var-ref-syntax]: a reference is "@{" [A-Za-z][A-Za-z0-9_]* "}"
+ * not preceded by an escaping backslash; "@{a,b}" is a literal '@' and an
+ * alternation. Character classes are tracked for the class warning.
+ */
+static bool find_ref(struct fe_symtab *st, const char *s, size_t from,
+		     struct var_ref *r)
+{
+	bool cls = false;
+
+	for (size_t i = 0; s[i]; i++) {
+		size_t j;
+
+		if (s[i] == '\\') {
+			if (s[i + 1])
+				i++;
+			continue;
+		}
+		if (cls) {
+			if (s[i] == ']')
+				cls = false;
+			continue;
+		}
+		if (s[i] == '[') {
+			cls = true;
+			if (s[i + 1] == '^')
+				i++;
+			if (s[i + 1] == ']')
+				i++;
+			continue;
+		}
+		if (i < from || s[i] != '@' || s[i + 1] != '{' ||
+		    !isalpha((unsigned char)s[i + 2]))
+			continue;
+		for (j = i + 3; isalnum((unsigned char)s[j]) || s[j] == '_';
+		     j++)
+			;
+		if (s[j] != '}')
+			continue;
+		r->start = i;
+		r->end = j + 1;
+		r->name = arena_intern(st->a,
+				       arena_strndup(st->a, s + i + 2,
+						     j - i - 2));
+		r->in_class = false;
+		return true;
+	}
+	return false;
+}
+
+/* As find_ref() but reports whether the reference sits inside a class. */
+static bool find_ref_cls(struct fe_symtab *st, const char *s,
+			 struct var_ref *r)
+{
+	bool cls = false;
+
+	if (!find_ref(st, s, 0, r))
+		return false;
+	for (size_t i = 0; i < r->start; i++) {
+		if (s[i] == '\\') {
+			if (s[i + 1])
+				i++;
+		} else if (cls) {
+			if (s[i] == ']')
+				cls = false;
+		} else if (s[i] == '[') {
+			cls = true;
+			if (s[i + 1] == '^')
+				i++;
+			if (s[i + 1] == ']')
+				i++;
+		}
+	}
+	r->in_class = cls;
+	return true;
+}
+
+bool fe_has_var_ref(const char *s)
+{
+	for (const char *p = strstr(s, "@{"); p; p = strstr(p + 1, "@{")) {
+		const char *q = p + 2;
+
+		if (!isalpha((unsigned char)*q))
+			continue;
+		while (isalnum((unsigned char)*q) || *q == '_')
+			q++;
+		if (*q == '}')
+			return true;
+	}
+	return false;
+}
+
+/* Looks up a set variable for expansion, with upstream's errors. */
+static const struct fe_env *lookup_set(struct fe_symtab *st,
+				       const struct fe_env *env,
+				       const char *name, bool nested,
+				       struct src_loc loc)
+{
+	const struct fe_env *b = env_find(env, name);
+
+	if (!b) {
+		if (nested)
+			diag_error(st->cu, loc,
+				   "Failed to find declaration for: %s", name);
+		else
+			diag_error(st->cu, loc,
+				   "Found reference to variable %s, but is never declared",
+				   name);
+		return NULL;
+	}
+	if (b->kind == FE_BIND_BOOL) {
+		diag_error(st->cu, loc,
+			   "Found reference to set variable %s, but declared boolean",
+			   name);
+		return NULL;
+	}
+	return b;
+}
+
+/* Note [var-recursion]: before a variable is substituted, its dependency
+ * closure in @env is walked depth first; reaching a variable that is on
+ * the current path is the error "Variable @{A} is referenced recursively
+ * (by @{B})", a missing one "Failed to find declaration for: X".
+ */
+struct dfs_node {
+	const char *name;
+	int color; /* 1 on path, 2 done */
+};
+
+struct dfs {
+	struct dfs_node *v;
+	size_t n, cap;
+};
+
+static struct dfs_node *dfs_get(struct fe_symtab *st, struct dfs *d,
+				const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].name == name)
+			return &d->v[i];
+	if (d->n == d->cap) {
+		struct dfs_node *nv;
+
+		d->cap = d->cap ? d->cap * 2 : 16;
+		nv = arena_alloc_array(st->a, d->cap, sizeof(*nv));
+		if (d->n)
+			memcpy(nv, d->v, d->n * sizeof(*nv));
+		d->v = nv;
+	}
+	d->v[d->n].name = name;
+	d->v[d->n].color = 0;
+	return &d->v[d->n++];
+}
+
+static int dfs_visit(struct fe_symtab *st, const struct fe_env *env,
+		     struct dfs *d, const struct fe_env *b, int level,
+		     struct src_loc loc)
+{
+	dfs_get(st, d, b->name)->color = 1;
+	for (size_t i = 0; i < b->nvals; i++) {
+		struct var_ref r;
+		size_t from = 0;
+
+		while (find_ref(st, b->vals[i], from, &r)) {
+			struct dfs_node *n = dfs_get(st, d, r.name);
+			const struct fe_env *c;
+
+			from = r.end;
+			if (n->color == 2)
+				continue;
+			if (n->color == 1) {
+				diag_error(st->cu, loc,
+					   "Variable @{%s} is referenced recursively (by @{%s})",
+					   r.name, b->name);
+				return -EINVAL;
+			}
+			c = lookup_set(st, env, r.name, true, loc);
+			if (!c)
+				return -EINVAL;
+			if (level > 200) {
+				diag_error(st->cu, loc,
+					   "Variable @{%s} is referenced recursively (by @{%s})",
+					   r.name, b->name);
+				return -EINVAL;
+			}
+			if (dfs_visit(st, env, d, c, level + 1, loc))
+				return -EINVAL;
+		}
+	}
+	dfs_get(st, d, b->name)->color = 2;
+	return 0;
+}
+
+static int check_closure(struct fe_symtab *st, const struct fe_env *env,
+			 const struct fe_env *b, struct dfs *d,
+			 struct src_loc loc)
+{
+	struct dfs_node *n = dfs_get(st, d, b->name);
+
+	if (n->color == 2)
+		return 0;
+	return dfs_visit(st, env, d, b, 0, loc);
+}
+
+static bool has_dslash_start(const char *s)
+{
+	return s[0] == '/' && s[1] == '/';
+}
+
+int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
+		   const char *in, struct src_loc loc, bool collapse,
+		   const char **out)
+{
+	struct dfs d = { 0 };
+	const char *s = in;
+	struct var_ref r;
+	bool changed = false;
+
+	while (find_ref_cls(st, s, &r)) {
+		const struct fe_env *b = lookup_set(st, env, r.name, false, loc);
+		struct sbuf o;
+
+		if (!b || check_closure(st, env, b, &d, loc))
+			return -EINVAL;
+		sb_init(&o, st->a);
+		sb_put(&o, s, r.start);
+		if (b->nvals == 1) {
+			sb_puts(&o, b->vals[0]);
+		} else {
+			bool lead = r.start > 0 && s[r.start - 1] == '/';
+			bool trail = s[r.end] == '/';
+
+			if (r.in_class)
+				diag_warn(st->cu, WARN_FORMAT, loc,
+					  "multi-valued variable @{%s} expanded inside a character class",
+					  r.name);
+			sb_put(&o, "{", 1);
+			for (size_t i = 0; i < b->nvals; i++) {
+				const char *v = b->vals[i];
+				size_t n;
+
+				if (lead)
+					while (*v == '/')
+						v++;
+				n = strlen(v);
+				if (trail)
+					while (n > 0 && v[n - 1] == '/')
+						n--;
+				if (i)
+					sb_put(&o, ",", 1);
+				sb_put(&o, v, n);
+			}
+			sb_put(&o, "}", 1);
+		}
+		sb_puts(&o, s + r.end);
+		s = o.s;
+		changed = true;
+	}
+	if (changed && has_dslash_start(s) && !has_dslash_start(in))
+		diag_warn(st->cu, WARN_FORMAT, loc,
+			  "'%s' begins with '//' after variable expansion",
+			  in);
+	if (collapse)
+		s = fe_collapse_slashes(st, s);
+	*out = s;
+	return 0;
+}
+
+/* Cross product expansion into @acc (deduplicated, in order). */
+static int expand_list_rec(struct fe_symtab *st, const struct fe_env *env,
+			   const char *s, struct src_loc loc, struct dfs *d,
+			   struct fe_strlist *acc, size_t *cap)
+{
+	struct var_ref r;
+	const struct fe_env *b;
+
+	if (!find_ref(st, s, 0, &r)) {
+		const char **v;
+
+		for (size_t i = 0; i < acc->n; i++)
+			if (strcmp(acc->v[i], s) == 0)
+				return 0;
+		if (acc->n == *cap) {
+			*cap = *cap ? *cap * 2 : 8;
+			v = arena_alloc_array(st->a, *cap, sizeof(*v));
+			if (acc->n)
+				memcpy(v, acc->v, acc->n * sizeof(*v));
+			acc->v = v;
+		}
+		v = (const char **)acc->v;
+		v[acc->n++] = s;
+		return 0;
+	}
+	b = lookup_set(st, env, r.name, false, loc);
+	if (!b || check_closure(st, env, b, d, loc))
+		return -EINVAL;
+	for (size_t i = 0; i < b->nvals; i++) {
+		struct sbuf o;
+
+		sb_init(&o, st->a);
+		sb_put(&o, s, r.start);
+		sb_puts(&o, b->vals[i]);
+		sb_puts(&o, s + r.end);
+		if (expand_list_rec(st, env, o.s, loc, d, acc, cap))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int fe_expand_list(struct fe_symtab *st, const struct fe_env *env,
+		   const char *in, struct src_loc loc, struct fe_strlist *out)
+{
+	struct dfs d = { 0 };
+	size_t cap = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	return expand_list_rec(st, env, in, loc, &d, out, &cap);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int fe_var_values(struct fe_symtab *st, const struct fe_env *env,
+		  const char *ref, struct src_loc loc, struct fe_strlist *out)
+{
+	const char *name = fe_var_name(st, ref);
+	const char *r = arena_sprintf(st->a, "@{%s}", name);
+	const struct fe_env *b = env_find(env, name);
+
+	if (!b || b->kind == FE_BIND_BOOL) {
+		diag_error(st->cu, loc, "Error retrieving variable @{%s}",
+			   name);
+		return -EINVAL;
+	}
+	if (fe_expand_list(st, env, r, loc, out))
+		return -EINVAL;
+	qsort((void *)out->v, out->n, sizeof(*out->v), cmp_str);
+	return 0;
+}
+
+const char *fe_collapse_slashes(struct fe_symtab *st, const char *in)
+{
+	const char *p = in;
+	struct sbuf b;
+	bool need = false;
+	size_t i = 0;
+
+	if (p[0] == '/' && p[1] == '/' && p[2] && p[2] != '/')
+		i = 2;
+	for (size_t j = i; p[j]; j++)
+		if (p[j] == '/' && p[j + 1] == '/')
+			need = true;
+	if (!need)
+		return in;
+	sb_init(&b, st->a);
+	sb_put(&b, p, i);
+	for (size_t j = i; p[j]; j++) {
+		if (p[j] == '/' && b.n > 0 && b.s[b.n - 1] == '/' &&
+		    j > 0 && p[j - 1] == '/')
+			continue;
+		sb_put(&b, p + j, 1);
+	}
+	return b.s;
+}
