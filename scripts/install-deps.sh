@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential autoconf automake pkg-config flex bison re2c \
 libcmocka-dev libapparmor-dev clang apparmor apparmor-profiles \
-apparmor-profiles-extra python3 time"
+apparmor-profiles-extra python3 time qemu-system-x86 busybox-static cpio \
+xz-utils zstd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
