@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -353,6 +354,27 @@ void fe_scope_enter(struct fe_symtab *st, const char *hname,
 		bind_builtin(st, st->n_attach_path, attach);
 		bind_builtin(st, st->n_exec_path, attach);
 	}
+}
+
+const struct fe_env *fe_env_with_builtins(struct fe_symtab *st,
+					  const struct fe_env *env,
+					  const char *hname, const char *attach)
+{
+	const struct fe_env *save = st->head;
+	const struct fe_env *r;
+	unsigned depth = st->depth;
+
+	st->head = env;
+	st->depth = UINT_MAX;
+	bind_builtin(st, st->n_profile_name, escape_name(st, hname));
+	if (attach) {
+		bind_builtin(st, st->n_attach_path, attach);
+		bind_builtin(st, st->n_exec_path, attach);
+	}
+	r = st->head;
+	st->head = save;
+	st->depth = depth;
+	return r;
 }
 
 void fe_scope_leave(struct fe_symtab *st)

@@ -137,6 +137,20 @@ void fe_scope_enter(struct fe_symtab *st, const char *hname,
 void fe_scope_leave(struct fe_symtab *st);
 
 /**
+ * fe_env_with_builtins - a snapshot extending @env with the built-ins of
+ * one profile, for expanding its rules after parsing
+ * @st: borrowed table
+ * @env: base snapshot
+ * @hname: borrowed hierarchical profile name (unescaped)
+ * @attach: borrowed expanded attachment, or NULL
+ *
+ * Return: arena snapshot.
+ */
+const struct fe_env *fe_env_with_builtins(struct fe_symtab *st,
+					  const struct fe_env *env,
+					  const char *hname, const char *attach);
+
+/**
  * fe_symtab_dir_begin - a directory include starts (language.md 7.5.3)
  * @st: borrowed table
  */
