@@ -486,12 +486,11 @@ static bool find_ref(struct fe_symtab *st, const char *s, size_t from,
 				i++;
 			continue;
 		}
-		if (cls) {
-			if (s[i] == ']')
-				cls = false;
+		if (cls && s[i] == ']') {
+			cls = false;
 			continue;
 		}
-		if (s[i] == '[') {
+		if (!cls && s[i] == '[') {
 			cls = true;
 			if (s[i + 1] == '^')
 				i++;
@@ -512,37 +511,10 @@ static bool find_ref(struct fe_symtab *st, const char *s, size_t from,
 		r->name = arena_intern(st->a,
 				       arena_strndup(st->a, s + i + 2,
 						     j - i - 2));
-		r->in_class = false;
+		r->in_class = cls;
 		return true;
 	}
 	return false;
-}
-
-/* As find_ref() but reports whether the reference sits inside a class. */
-static bool find_ref_cls(struct fe_symtab *st, const char *s,
-			 struct var_ref *r)
-{
-	bool cls = false;
-
-	if (!find_ref(st, s, 0, r))
-		return false;
-	for (size_t i = 0; i < r->start; i++) {
-		if (s[i] == '\\') {
-			if (s[i + 1])
-				i++;
-		} else if (cls) {
-			if (s[i] == ']')
-				cls = false;
-		} else if (s[i] == '[') {
-			cls = true;
-			if (s[i + 1] == '^')
-				i++;
-			if (s[i + 1] == ']')
-				i++;
-		}
-	}
-	r->in_class = cls;
-	return true;
 }
 
 bool fe_has_var_ref(const char *s)
@@ -686,7 +658,7 @@ int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 	struct var_ref r;
 	bool changed = false;
 
-	while (find_ref_cls(st, s, &r)) {
+	while (find_ref(st, s, 0, &r)) {
 		const struct fe_env *b = lookup_set(st, env, r.name, false, loc);
 		struct sbuf o;
 
