@@ -1,0 +1,736 @@
+/* DFA construction for the engine: explores derivatives of the tagged
+ * rule patterns state by state, folds each distinct set of matching rule
+ * ids through the caller's callback, minimizes on the folded values and
+ * numbers states canonically. Phase: automata; rule ids are opaque.
+ */
+#include "dfa.h"
+#include "dfa_int.h"
+#include "arena.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Note [derivative-states]
+ * A state is a sorted list of (rule id, term) pairs: the union of a
+ * rule's residual patterns is kept flattened into its non-union kids, so
+ * a state holding thousands of literal residuals is stepped in one pass
+ * over its pairs (each pair sends its derivative to the classes in its
+ * first set) instead of once per class. Byte classes are the coarsest
+ * partition refining every class atom of the context, so one
+ * representative byte stands for a class. Rules sharing an id merge into
+ * one residual per state, so the constructed automaton is the product of
+ * the per-id automata, not of the per-rule ones; folding then minimizing
+ * collapses the rest (Note [valmari-minimization]).
+ */
+
+struct dfa_builder {
+	struct dfa_ctx *c; /* borrowed context */
+	struct dfa_buf rules; /* uint32 pairs: id, pattern */
+	char err[128]; /* last error message */
+};
+
+struct trip {
+	uint32_t k; /* class */
+	uint32_t id; /* rule id */
+	uint32_t t; /* derivative */
+};
+
+struct bstate {
+	struct dfa_ctx *c; /* borrowed context */
+	struct dfa_builder *b; /* borrowed builder */
+	dfa_fold_fn fold; /* caller's fold */
+	void *fold_ctx; /* its context */
+	uint32_t max_states; /* cap */
+	size_t max_bytes; /* cap */
+	uint32_t ncls; /* classes of the construction alphabet */
+	uint8_t cls_of[256]; /* byte -> class */
+	uint8_t rep[256]; /* class -> smallest byte */
+	struct dfa_buf keys; /* uint32 pairs of every state */
+	struct dfa_buf soff; /* uint32: state s owns keys[soff[s], soff[s+1]) */
+	struct dfa_htab stab; /* states by key */
+	struct dfa_buf sval; /* uint32: value index per state */
+	struct dfa_buf toff; /* uint32: transitions of s start at toff[s] */
+	struct dfa_buf tcls; /* uint8 */
+	struct dfa_buf tdst; /* uint32 */
+	struct dfa_buf trip; /* struct trip, one state's derivatives */
+	struct dfa_buf sorted; /* struct trip, grouped by class */
+	struct dfa_buf key; /* uint32: a candidate state key */
+	struct dfa_buf ids; /* uint32: scratch id set */
+	struct dfa_buf aids; /* uint32: id sets, flattened */
+	struct dfa_buf aoff; /* uint32: set a owns aids[aoff[a], aoff[a+1]) */
+	struct dfa_buf aval; /* uint32: value index per id set */
+	struct dfa_htab atab; /* id sets */
+	struct dfa_buf vals; /* struct dfa_accept per value index */
+	struct dfa_htab vtab; /* values */
+	struct dfa_buf setcls; /* uint32 per set id: offset+1 into clist */
+	struct dfa_buf clist; /* uint32: count then classes, per set */
+	uint32_t nstates; /* states so far */
+};
+
+#define U32(buf) ((uint32_t *)(buf).p)
+
+static uint32_t hash_words(const uint32_t *w, size_t n)
+{
+	uint32_t h = 0x811c9dc5u ^ (uint32_t)n;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= w[i];
+		h *= 0x01000193u;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+struct dfa_builder *dfa_builder_create(struct dfa_ctx *c)
+{
+	struct dfa_builder *b = arena_alloc(c->a, sizeof(*b));
+
+	b->c = c;
+	return b;
+}
+
+void dfa_add(struct dfa_builder *b, dfa_pat_t p, uint32_t id)
+{
+	uint32_t *r = dfa_buf_reserve(b->c, &b->rules, sizeof(uint32_t),
+				      b->rules.n + 2);
+
+	r[b->rules.n++] = id;
+	r[b->rules.n++] = p;
+}
+
+const char *dfa_builder_error(const struct dfa_builder *b)
+{
+	return b->err;
+}
+
+static void push_u32(struct dfa_ctx *c, struct dfa_buf *b, uint32_t v)
+{
+	uint32_t *p = dfa_buf_reserve(c, b, sizeof(uint32_t), b->n + 1);
+
+	p[b->n++] = v;
+}
+
+/* The coarsest byte partition refining every class atom in the context. */
+static void build_alphabet(struct bstate *st)
+{
+	struct dfa_ctx *c = st->c;
+	uint8_t cls[256] = { 0 };
+	uint32_t n = 1;
+
+	for (size_t t = 0; t < c->terms.n; t++) {
+		const struct dfa_term *x = dfa_term_at(c, (uint32_t)t);
+		const struct dfa_byteset *s;
+		int16_t map[512];
+		uint32_t m = 0;
+
+		if (x->kind != DFA_T_CLASS)
+			continue;
+		s = dfa_set_at(c, x->a);
+		memset(map, 0xff, sizeof(map));
+		for (int b = 0; b < 256; b++) {
+			int key = cls[b] * 2 + dfa_byteset_has(s, (uint8_t)b);
+
+			if (map[key] < 0)
+				map[key] = (int16_t)m++;
+			cls[b] = (uint8_t)map[key];
+		}
+		n = m;
+	}
+	st->ncls = n;
+	for (int b = 255; b >= 0; b--) {
+		st->cls_of[b] = cls[b];
+		st->rep[cls[b]] = (uint8_t)b;
+	}
+}
+
+/* Classes whose representative is in set @set, cached per set. */
+static const uint32_t *set_classes(struct bstate *st, uint32_t set)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t off;
+
+	if (set >= st->setcls.n) {
+		size_t n = st->setcls.n;
+
+		dfa_buf_reserve(c, &st->setcls, sizeof(uint32_t), set + 1);
+		while (n <= set)
+			U32(st->setcls)[n++] = 0;
+		st->setcls.n = n;
+	}
+	off = U32(st->setcls)[set];
+	if (!off) {
+		const struct dfa_byteset *s = dfa_set_at(c, set);
+		size_t at = st->clist.n;
+
+		push_u32(c, &st->clist, 0);
+		for (uint32_t k = 0; k < st->ncls; k++) {
+			if (dfa_byteset_has(s, st->rep[k])) {
+				push_u32(c, &st->clist, k);
+				U32(st->clist)[at]++;
+			}
+		}
+		off = (uint32_t)at + 1;
+		U32(st->setcls)[set] = off;
+	}
+	return &U32(st->clist)[off - 1];
+}
+
+static uint32_t state_hash_of(void *env, uint32_t s)
+{
+	struct bstate *st = env;
+	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
+
+	return hash_words(&U32(st->keys)[lo], hi - lo);
+}
+
+static uint32_t aset_hash_of(void *env, uint32_t a)
+{
+	struct bstate *st = env;
+	uint32_t lo = U32(st->aoff)[a], hi = U32(st->aoff)[a + 1];
+
+	return hash_words(&U32(st->aids)[lo], hi - lo);
+}
+
+static uint32_t val_hash_of(void *env, uint32_t v)
+{
+	struct bstate *st = env;
+
+	return hash_words(((struct dfa_accept *)st->vals.p)[v].v,
+			  DFA_ACCEPT_WORDS);
+}
+
+static uint32_t value_intern(struct bstate *st, const struct dfa_accept *v)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t h = hash_words(v->v, DFA_ACCEPT_WORDS);
+	struct dfa_accept *vals;
+	size_t j;
+
+	if ((st->vtab.n + 1) * 2 > st->vtab.cap)
+		dfa_htab_grow(c, &st->vtab, val_hash_of, st);
+	j = h & (st->vtab.cap - 1);
+	while (st->vtab.slot[j]) {
+		uint32_t id = st->vtab.slot[j] - 1;
+
+		vals = st->vals.p;
+		if (!memcmp(&vals[id], v, sizeof(*v)))
+			return id;
+		j = (j + 1) & (st->vtab.cap - 1);
+	}
+	vals = dfa_buf_reserve(c, &st->vals, sizeof(*v), st->vals.n + 1);
+	vals[st->vals.n] = *v;
+	st->vtab.slot[j] = (uint32_t)++st->vals.n;
+	st->vtab.n++;
+	return (uint32_t)(st->vals.n - 1);
+}
+
+/* Value index of the id set in st->ids, folding it when new. */
+static int accept_intern(struct bstate *st, uint32_t *val)
+{
+	struct dfa_ctx *c = st->c;
+	const uint32_t *ids = U32(st->ids);
+	size_t n = st->ids.n, j;
+	uint32_t h = hash_words(ids, n), a;
+	struct dfa_accept acc;
+	int rc;
+
+	if (!n) {
+		*val = 0;
+		return 0;
+	}
+	if ((st->atab.n + 1) * 2 > st->atab.cap)
+		dfa_htab_grow(c, &st->atab, aset_hash_of, st);
+	j = h & (st->atab.cap - 1);
+	while (st->atab.slot[j]) {
+		uint32_t id = st->atab.slot[j] - 1;
+		uint32_t lo = U32(st->aoff)[id], hi = U32(st->aoff)[id + 1];
+
+		if (hi - lo == n &&
+		    !memcmp(&U32(st->aids)[lo], ids, n * sizeof(*ids))) {
+			*val = U32(st->aval)[id];
+			return 0;
+		}
+		j = (j + 1) & (st->atab.cap - 1);
+	}
+	memset(&acc, 0, sizeof(acc));
+	rc = st->fold(st->fold_ctx, ids, n, &acc);
+	if (rc)
+		return rc;
+	a = (uint32_t)st->aval.n;
+	dfa_buf_reserve(c, &st->aids, sizeof(uint32_t), st->aids.n + n);
+	memcpy(&U32(st->aids)[st->aids.n], U32(st->ids), n * sizeof(uint32_t));
+	st->aids.n += n;
+	push_u32(c, &st->aoff, (uint32_t)st->aids.n);
+	push_u32(c, &st->aval, value_intern(st, &acc));
+	st->atab.slot[j] = a + 1;
+	st->atab.n++;
+	*val = U32(st->aval)[a];
+	return 0;
+}
+
+static int limit_error(struct bstate *st, const char *what, size_t n)
+{
+	snprintf(st->b->err, sizeof(st->b->err), "automaton exceeds %zu %s",
+		 n, what);
+	return -E2BIG;
+}
+
+/* Add the state whose key is in st->key; its accept set is folded. */
+static int state_new(struct bstate *st, size_t slot, uint32_t *out)
+{
+	struct dfa_ctx *c = st->c;
+	const uint32_t *k;
+	uint32_t s = st->nstates, val, last = UINT32_MAX;
+	size_t n = st->key.n;
+	int rc;
+
+	if (s >= st->max_states)
+		return limit_error(st, "states", st->max_states);
+	if (c->bytes > st->max_bytes)
+		return limit_error(st, "bytes of memory", st->max_bytes);
+	dfa_buf_reserve(c, &st->keys, sizeof(uint32_t), st->keys.n + n);
+	memcpy(&U32(st->keys)[st->keys.n], U32(st->key), n * sizeof(uint32_t));
+	st->keys.n += n;
+	push_u32(c, &st->soff, (uint32_t)st->keys.n);
+	st->ids.n = 0;
+	k = U32(st->key);
+	for (size_t i = 0; i < n; i += 2) {
+		if (k[i] != last && dfa_term_at(c, k[i + 1])->nullable) {
+			push_u32(c, &st->ids, k[i]);
+			last = k[i];
+			k = U32(st->key);
+		}
+	}
+	rc = accept_intern(st, &val);
+	if (rc)
+		return rc;
+	push_u32(c, &st->sval, val);
+	st->nstates++;
+	if (slot != SIZE_MAX) {
+		st->stab.slot[slot] = s + 1;
+		st->stab.n++;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Find or add the state keyed by st->key. */
+static int state_lookup(struct bstate *st, uint32_t *out)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t h;
+	size_t j, n;
+
+	if ((st->stab.n + 1) * 2 > st->stab.cap)
+		dfa_htab_grow(c, &st->stab, state_hash_of, st);
+	n = st->key.n;
+	h = hash_words(U32(st->key), n);
+	j = h & (st->stab.cap - 1);
+	while (st->stab.slot[j]) {
+		uint32_t s = st->stab.slot[j] - 1;
+		uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
+
+		if (hi - lo == n && !memcmp(&U32(st->keys)[lo], U32(st->key),
+					    n * sizeof(uint32_t))) {
+			*out = s;
+			return 0;
+		}
+		j = (j + 1) & (st->stab.cap - 1);
+	}
+	return state_new(st, j, out);
+}
+
+static void trip_push(struct bstate *st, uint32_t k, uint32_t id, uint32_t t)
+{
+	struct trip *p = dfa_buf_reserve(st->c, &st->trip, sizeof(*p),
+					 st->trip.n + 1);
+
+	p[st->trip.n].k = k;
+	p[st->trip.n].id = id;
+	p[st->trip.n].t = t;
+	st->trip.n++;
+}
+
+/*
+ * Append (id, kid) for the normalized union of the terms of one id run,
+ * sorted[lo, hi), to st->key.
+ */
+static void key_append_run(struct bstate *st, const struct trip *v,
+			   size_t lo, size_t hi)
+{
+	struct dfa_ctx *c = st->c;
+	size_t base = c->stack.n, n;
+
+	for (size_t i = lo; i < hi; i++)
+		dfa_stack_push(c, v[i].t);
+	n = dfa_or_normalize(c, base);
+	dfa_buf_reserve(c, &st->key, sizeof(uint32_t), st->key.n + 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		U32(st->key)[st->key.n++] = v[lo].id;
+		U32(st->key)[st->key.n++] = *dfa_stack_at(c, base + i);
+	}
+	c->stack.n = base;
+}
+
+/* Compute every transition of state @s (Note [derivative-states]). */
+static int state_expand(struct bstate *st, uint32_t s)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
+	uint32_t count[257];
+	struct trip *v;
+	int rc;
+
+	st->trip.n = 0;
+	for (uint32_t i = lo; i < hi; i += 2) {
+		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
+		const struct dfa_term *x = dfa_term_at(c, t);
+		const uint32_t *cl;
+
+		if (x->kind == DFA_T_CAT &&
+		    dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
+			uint32_t rest = x->b;
+
+			cl = set_classes(st, dfa_term_at(c, x->a)->a);
+			for (uint32_t j = 1; j <= cl[0]; j++)
+				trip_push(st, cl[j], id, rest);
+			continue;
+		}
+		cl = set_classes(st, x->first);
+		for (uint32_t j = 1; j <= cl[0]; j++) {
+			uint32_t k = cl[j];
+			uint32_t d = dfa_deriv(c, t, st->rep[k]);
+
+			if (d != c->empty)
+				trip_push(st, k, id, d);
+		}
+	}
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < st->trip.n; i++)
+		count[((struct trip *)st->trip.p)[i].k + 1]++;
+	for (uint32_t k = 0; k < st->ncls; k++)
+		count[k + 1] += count[k];
+	v = dfa_buf_reserve(c, &st->sorted, sizeof(*v), st->trip.n);
+	for (size_t i = 0; i < st->trip.n; i++) {
+		struct trip *t = &((struct trip *)st->trip.p)[i];
+
+		v[count[t->k]++] = *t;
+	}
+	for (size_t i = 0; i < st->trip.n;) {
+		uint32_t k = v[i].k, target;
+		size_t j = i;
+
+		st->key.n = 0;
+		while (j < st->trip.n && v[j].k == k) {
+			size_t r = j;
+
+			while (r < st->trip.n && v[r].k == k &&
+			       v[r].id == v[j].id)
+				r++;
+			key_append_run(st, v, j, r);
+			v = st->sorted.p;
+			j = r;
+		}
+		i = j;
+		rc = state_lookup(st, &target);
+		if (rc)
+			return rc;
+		v = st->sorted.p;
+		dfa_buf_reserve(c, &st->tcls, 1, st->tcls.n + 1);
+		((uint8_t *)st->tcls.p)[st->tcls.n++] = (uint8_t)k;
+		push_u32(c, &st->tdst, target);
+	}
+	return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* State 0 (dead, empty key) and state 1 (the start). */
+static int build_start(struct bstate *st)
+{
+	struct dfa_ctx *c = st->c;
+	struct dfa_builder *b = st->b;
+	size_t n = b->rules.n / 2;
+	uint32_t *r, s;
+	int rc;
+
+	push_u32(c, &st->soff, 0);
+	st->key.n = 0;
+	rc = state_new(st, SIZE_MAX, &s);
+	if (rc)
+		return rc;
+	r = xmalloc((n ? n : 1) * 2 * sizeof(uint32_t));
+	memcpy(r, b->rules.p, n * 2 * sizeof(uint32_t));
+	qsort(r, n, 2 * sizeof(uint32_t), cmp_pair);
+	st->key.n = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, base = c->stack.n, k;
+
+		while (j < n && r[2 * j] == r[2 * i])
+			dfa_stack_push(c, r[2 * j++ + 1]);
+		k = dfa_or_normalize(c, base);
+		for (size_t q = 0; q < k; q++) {
+			push_u32(c, &st->key, r[2 * i]);
+			push_u32(c, &st->key, *dfa_stack_at(c, base + q));
+		}
+		c->stack.n = base;
+		i = j;
+	}
+	free(r);
+	rc = state_new(st, SIZE_MAX, &s);
+	if (rc)
+		return rc;
+	if (st->key.n) {
+		size_t j;
+
+		j = state_hash_of(st, s) & (st->stab.cap - 1);
+		while (st->stab.slot[j])
+			j = (j + 1) & (st->stab.cap - 1);
+		st->stab.slot[j] = s + 1;
+		st->stab.n++;
+	}
+	return 0;
+}
+
+/*
+ * Merge construction classes that every state treats alike, then number
+ * the final classes by their smallest byte and rewrite transitions.
+ */
+static void final_classes(struct bstate *st, struct dfa *d)
+{
+	uint32_t n0 = st->ncls, nparts = 1, *dense, *tmp, w = 0;
+	uint8_t part[256] = { 0 };
+	uint32_t hkey[1024], hval[1024], hstamp[1024] = { 0 }, stamp = 0;
+	uint8_t hid[1024];
+
+	dense = xcalloc(n0, sizeof(uint32_t));
+	tmp = xmalloc(((size_t)d->toff[d->nstates] + 1) * sizeof(uint32_t));
+	for (uint32_t s = 1; s < d->nstates && nparts < n0; s++) {
+		uint32_t m = 0;
+		uint8_t np[256];
+
+		if (d->toff[s] == d->toff[s + 1])
+			continue;
+		memset(dense, 0, n0 * sizeof(uint32_t));
+		for (uint32_t t = d->toff[s]; t < d->toff[s + 1]; t++)
+			dense[d->tcls[t]] = d->tdst[t];
+		stamp++;
+		for (uint32_t k = 0; k < n0; k++) {
+			uint32_t j = (part[k] * 0x9e3779b1u ^ dense[k] *
+				      0x85ebca6bu) >> 22;
+
+			while (hstamp[j] == stamp &&
+			       (hkey[j] != part[k] || hval[j] != dense[k]))
+				j = (j + 1) & 1023;
+			if (hstamp[j] != stamp) {
+				hstamp[j] = stamp;
+				hkey[j] = part[k];
+				hval[j] = dense[k];
+				hid[j] = (uint8_t)m++;
+			}
+			np[k] = hid[j];
+		}
+		memcpy(part, np, n0);
+		nparts = m;
+	}
+	d->nclasses = nparts;
+	for (int b = 0; b < 256; b++)
+		d->ec[b] = part[st->cls_of[b]];
+	for (uint32_t s = 0; s < d->nstates; s++) {
+		uint32_t lo = d->toff[s], hi = d->toff[s + 1];
+		uint32_t to[256];
+		uint8_t seen[256] = { 0 };
+
+		for (uint32_t t = lo; t < hi; t++) {
+			uint8_t k = part[d->tcls[t]];
+
+			seen[k] = 1;
+			to[k] = d->tdst[t];
+		}
+		d->toff[s] = w;
+		for (uint32_t k = 0; k < nparts && hi > lo; k++) {
+			if (!seen[k])
+				continue;
+			d->tcls[w] = (uint8_t)k;
+			tmp[w] = to[k];
+			w++;
+		}
+	}
+	d->toff[d->nstates] = w;
+	memcpy(d->tdst, tmp, w * sizeof(uint32_t));
+	free(dense);
+	free(tmp);
+}
+
+/* Number blocks breadth-first from the start and emit the automaton. */
+static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
+			    uint32_t nblocks)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t n = st->nstates, nnew = 2, m = 0;
+	uint32_t *rep, *num, *ord;
+	const uint32_t *toff = U32(st->toff), *tdst = U32(st->tdst);
+	const uint8_t *tcls = st->tcls.p;
+	struct dfa *d = arena_alloc(c->a, sizeof(*d));
+
+	rep = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
+	num = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
+	ord = xmalloc(((size_t)nblocks + 2) * sizeof(uint32_t));
+	for (uint32_t b = 0; b < nblocks; b++)
+		rep[b] = num[b] = UINT32_MAX;
+	for (uint32_t s = 0; s < n; s++)
+		if (blockof[s] != UINT32_MAX && rep[blockof[s]] == UINT32_MAX)
+			rep[blockof[s]] = s;
+	ord[0] = ord[1] = UINT32_MAX;
+	if (blockof[DFA_START] != UINT32_MAX) {
+		ord[1] = blockof[DFA_START];
+		num[ord[1]] = 1;
+	}
+	for (uint32_t i = 1; i < nnew; i++) {
+		uint32_t s;
+
+		if (ord[i] == UINT32_MAX)
+			continue;
+		s = rep[ord[i]];
+		for (uint32_t t = toff[s]; t < toff[s + 1]; t++) {
+			uint32_t tb = blockof[tdst[t]];
+
+			if (tb == UINT32_MAX)
+				continue;
+			m++;
+			if (num[tb] == UINT32_MAX) {
+				num[tb] = nnew;
+				ord[nnew++] = tb;
+			}
+		}
+	}
+	d->nstates = nnew;
+	d->toff = arena_alloc_array(c->a, (size_t)nnew + 1, sizeof(uint32_t));
+	d->tcls = arena_alloc_array(c->a, (size_t)m + 1, 1);
+	d->tdst = arena_alloc_array(c->a, (size_t)m + 1, sizeof(uint32_t));
+	d->accept = arena_alloc_array(c->a, nnew, sizeof(struct dfa_accept));
+	m = 0;
+	for (uint32_t i = 0; i < nnew; i++) {
+		uint32_t s;
+
+		d->toff[i] = m;
+		if (ord[i] == UINT32_MAX)
+			continue;
+		s = rep[ord[i]];
+		d->accept[i] = ((struct dfa_accept *)st->vals.p)[U32(st->sval)[s]];
+		for (uint32_t t = toff[s]; t < toff[s + 1]; t++) {
+			uint32_t tb = blockof[tdst[t]];
+
+			if (tb == UINT32_MAX)
+				continue;
+			d->tcls[m] = tcls[t];
+			d->tdst[m] = num[tb];
+			m++;
+		}
+	}
+	d->toff[nnew] = m;
+	free(rep);
+	free(num);
+	free(ord);
+	final_classes(st, d);
+	return d;
+}
+
+static void bstate_release(struct bstate *st)
+{
+	struct dfa_ctx *c = st->c;
+	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->sval,
+				   &st->toff, &st->tcls, &st->tdst,
+				   &st->trip, &st->sorted, &st->key,
+				   &st->ids, &st->aids, &st->aoff,
+				   &st->aval, &st->vals, &st->setcls,
+				   &st->clist };
+
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		dfa_buf_release(c, bufs[i]);
+	dfa_htab_release(c, &st->stab);
+	dfa_htab_release(c, &st->atab);
+	dfa_htab_release(c, &st->vtab);
+}
+
+int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
+	      const struct dfa_limits *lim, struct dfa **out)
+{
+	struct dfa_ctx *c = b->c;
+	struct bstate st = { 0 };
+	struct dfa_accept zero = { { 0 } };
+	struct dfa_raw raw;
+	uint32_t *blockof, nblocks;
+	int rc;
+
+	b->err[0] = '\0';
+	st.c = c;
+	st.b = b;
+	st.fold = fold;
+	st.fold_ctx = fold_ctx;
+	st.max_states = lim && lim->max_states ? lim->max_states :
+						 DFA_DEFAULT_MAX_STATES;
+	st.max_bytes = lim && lim->max_bytes ? lim->max_bytes :
+					       DFA_DEFAULT_MAX_BYTES;
+	c->peak = c->bytes;
+	dfa_htab_init(c, &st.stab, 1024);
+	dfa_htab_init(c, &st.atab, 64);
+	dfa_htab_init(c, &st.vtab, 64);
+	push_u32(c, &st.aoff, 0);
+	value_intern(&st, &zero);
+	build_alphabet(&st);
+	rc = build_start(&st);
+	if (rc)
+		goto out;
+	push_u32(c, &st.toff, 0);
+	for (uint32_t s = 1; s < st.nstates; s++) {
+		push_u32(c, &st.toff, (uint32_t)st.tdst.n);
+		rc = state_expand(&st, s);
+		if (rc)
+			goto out;
+	}
+	push_u32(c, &st.toff, (uint32_t)st.tdst.n);
+	raw.nstates = st.nstates;
+	raw.toff = U32(st.toff);
+	raw.tcls = st.tcls.p ? st.tcls.p : (const uint8_t *)"";
+	raw.tdst = U32(st.tdst);
+	raw.val = U32(st.sval);
+	raw.nvals = (uint32_t)st.vals.n;
+	blockof = xmalloc((size_t)st.nstates * sizeof(uint32_t));
+	if (lim && lim->no_minimize) {
+		blockof[0] = UINT32_MAX;
+		for (uint32_t s = 1; s < st.nstates; s++)
+			blockof[s] = s;
+		nblocks = st.nstates;
+	} else {
+		nblocks = dfa_minimize_blocks(&raw, blockof);
+	}
+	*out = finalize(&st, blockof, nblocks);
+	free(blockof);
+	(*out)->stats.states_before = st.nstates;
+	(*out)->stats.states = (*out)->nstates;
+	(*out)->stats.classes = (*out)->nclasses;
+	(*out)->stats.accept_sets = (uint32_t)st.aval.n;
+	(*out)->stats.terms = (uint32_t)c->terms.n;
+	(*out)->stats.work_bytes = c->peak;
+	if ((*out)->nstates > st.max_states)
+		rc = limit_error(&st, "states", st.max_states);
+out:
+	bstate_release(&st);
+	return rc;
+}
+
+void dfa_get_stats(const struct dfa *d, struct dfa_stats *st)
+{
+	*st = d->stats;
+}

@@ -1,0 +1,283 @@
+/* DFA minimization for the engine: Valmari's partition-refinement
+ * algorithm on a partial DFA (transitions to the dead state omitted),
+ * with the initial partition given by folded accept values. Also removes
+ * unreachable states and states that cannot reach an accepting state.
+ * Phase: automata; knows nothing of patterns or rule ids.
+ */
+#include "dfa_int.h"
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Note [valmari-minimization]
+ * A. Valmari, "Fast brief practical DFA minimization", Information
+ * Processing Letters 112 (2012). Two refinable partitions: blocks of
+ * states and "cords" of transitions (same label, heads in the same
+ * block). Processing a cord splits blocks by "has a transition in this
+ * cord"; processing a new block splits cords by "head in this block".
+ * Every block but block 0 is processed once, so the initial partition may
+ * have any number of blocks (here: one per folded accept value). Runs in
+ * O(m log n) for m stored transitions, so a partial DFA with few
+ * transitions per state (literal tries) stays cheap.
+ */
+
+struct vpart {
+	uint32_t z; /* number of sets */
+	uint32_t *E; /* elements, grouped by set */
+	uint32_t *L; /* position of each element in E */
+	uint32_t *S; /* set of each element */
+	uint32_t *F; /* first position of each set */
+	uint32_t *P; /* past-the-end position of each set */
+};
+
+struct vstate {
+	struct vpart B; /* blocks of states */
+	struct vpart C; /* cords of transitions */
+	uint32_t *M; /* marked count per set */
+	uint32_t *W; /* touched sets */
+	uint32_t w; /* entries in W */
+	uint32_t *T, *Lb, *H; /* tail, label, head per transition */
+	uint32_t *A; /* transitions adjacent to a state */
+	uint32_t *adjF; /* nn + 1 offsets into A */
+	uint32_t nn, mm, rr; /* states, transitions, reached */
+};
+
+static void vpart_init(struct vpart *p, uint32_t n)
+{
+	size_t sz = (size_t)(n ? n : 1) * sizeof(uint32_t);
+
+	p->z = n > 0;
+	p->E = xmalloc(sz);
+	p->L = xmalloc(sz);
+	p->S = xmalloc(sz);
+	p->F = xmalloc(sz);
+	p->P = xmalloc(sz);
+	for (uint32_t i = 0; i < n; i++) {
+		p->E[i] = p->L[i] = i;
+		p->S[i] = 0;
+	}
+	if (n) {
+		p->F[0] = 0;
+		p->P[0] = n;
+	}
+}
+
+static void vpart_free(struct vpart *p)
+{
+	free(p->E);
+	free(p->L);
+	free(p->S);
+	free(p->F);
+	free(p->P);
+}
+
+static void vmark(struct vstate *v, struct vpart *p, uint32_t e)
+{
+	uint32_t s = p->S[e], i = p->L[e], j = p->F[s] + v->M[s];
+
+	p->E[i] = p->E[j];
+	p->L[p->E[i]] = i;
+	p->E[j] = e;
+	p->L[e] = j;
+	if (!v->M[s]++)
+		v->W[v->w++] = s;
+}
+
+static void vsplit(struct vstate *v, struct vpart *p)
+{
+	while (v->w) {
+		uint32_t s = v->W[--v->w], j = p->F[s] + v->M[s], z = p->z;
+
+		if (j == p->P[s]) {
+			v->M[s] = 0;
+			continue;
+		}
+		if (v->M[s] <= p->P[s] - j) {
+			p->F[z] = p->F[s];
+			p->P[z] = p->F[s] = j;
+		} else {
+			p->P[z] = p->P[s];
+			p->F[z] = p->P[s] = j;
+		}
+		for (uint32_t i = p->F[z]; i < p->P[z]; i++)
+			p->S[p->E[i]] = z;
+		v->M[s] = v->M[z] = 0;
+		p->z++;
+	}
+}
+
+static void make_adjacent(struct vstate *v, const uint32_t *K)
+{
+	for (uint32_t q = 0; q <= v->nn; q++)
+		v->adjF[q] = 0;
+	for (uint32_t t = 0; t < v->mm; t++)
+		v->adjF[K[t]]++;
+	for (uint32_t q = 0; q < v->nn; q++)
+		v->adjF[q + 1] += v->adjF[q];
+	for (uint32_t t = v->mm; t--;)
+		v->A[--v->adjF[K[t]]] = t;
+}
+
+static void reach(struct vstate *v, uint32_t q)
+{
+	struct vpart *B = &v->B;
+	uint32_t i = B->L[q];
+
+	if (i >= v->rr) {
+		B->E[i] = B->E[v->rr];
+		B->L[B->E[i]] = i;
+		B->E[v->rr] = q;
+		B->L[q] = v->rr++;
+	}
+}
+
+static void rem_unreachable(struct vstate *v, uint32_t *K1, uint32_t *K2)
+{
+	uint32_t j = 0;
+
+	make_adjacent(v, K1);
+	for (uint32_t i = 0; i < v->rr; i++) {
+		uint32_t q = v->B.E[i];
+
+		for (uint32_t k = v->adjF[q]; k < v->adjF[q + 1]; k++)
+			reach(v, K2[v->A[k]]);
+	}
+	for (uint32_t t = 0; t < v->mm; t++) {
+		if (v->B.L[K1[t]] < v->rr) {
+			v->H[j] = v->H[t];
+			v->Lb[j] = v->Lb[t];
+			v->T[j] = v->T[t];
+			j++;
+		}
+	}
+	v->mm = j;
+	v->B.P[0] = v->rr;
+	v->rr = 0;
+}
+
+uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
+{
+	struct vstate v = { 0 };
+	uint32_t nn = r->nstates, mm = r->toff[nn], nkeep, nblocks;
+	uint32_t *cnt, *order;
+	size_t big = (size_t)(nn > mm ? nn : mm) + 1;
+
+	v.nn = nn;
+	v.mm = mm;
+	v.T = xmalloc((mm + 1) * sizeof(uint32_t));
+	v.Lb = xmalloc((mm + 1) * sizeof(uint32_t));
+	v.H = xmalloc((mm + 1) * sizeof(uint32_t));
+	v.A = xmalloc((mm + 1) * sizeof(uint32_t));
+	v.adjF = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	v.M = xcalloc(big, sizeof(uint32_t));
+	v.W = xmalloc(big * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++) {
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
+			v.T[t] = s;
+			v.Lb[t] = r->tcls[t];
+			v.H[t] = r->tdst[t];
+		}
+	}
+	vpart_init(&v.B, nn);
+	reach(&v, DFA_START);
+	rem_unreachable(&v, v.T, v.H);
+	nkeep = v.B.P[0];
+	for (uint32_t s = 0; s < nn; s++)
+		if (r->val[s] && v.B.L[s] < nkeep)
+			reach(&v, s);
+	rem_unreachable(&v, v.H, v.T);
+	nkeep = v.B.P[0];
+
+	/* initial partition: one block per accept value (counting sort) */
+	cnt = xcalloc((size_t)r->nvals + 1, sizeof(uint32_t));
+	order = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++)
+		if (v.B.L[s] < nkeep)
+			cnt[r->val[s] + 1]++;
+	for (uint32_t k = 0; k < r->nvals; k++)
+		cnt[k + 1] += cnt[k];
+	for (uint32_t s = 0; s < nn; s++)
+		if (v.B.L[s] < nkeep)
+			order[cnt[r->val[s]]++] = s;
+	{
+		uint32_t i = 0;
+
+		while (i < nkeep) {
+			uint32_t val = r->val[order[i]];
+
+			while (i < nkeep && r->val[order[i]] == val)
+				vmark(&v, &v.B, order[i++]);
+			vsplit(&v, &v.B);
+		}
+	}
+	free(cnt);
+	free(order);
+
+	/* transitions partitioned by label */
+	vpart_init(&v.C, v.mm);
+	if (v.mm) {
+		uint32_t lc[257] = { 0 }, a;
+
+		for (uint32_t t = 0; t < v.mm; t++)
+			lc[v.Lb[t] + 1]++;
+		for (int k = 0; k < 256; k++)
+			lc[k + 1] += lc[k];
+		for (uint32_t t = 0; t < v.mm; t++)
+			v.C.E[lc[v.Lb[t]]++] = t;
+		v.C.z = 0;
+		v.M[0] = 0;
+		a = v.Lb[v.C.E[0]];
+		for (uint32_t i = 0; i < v.mm; i++) {
+			uint32_t t = v.C.E[i];
+
+			if (v.Lb[t] != a) {
+				a = v.Lb[t];
+				v.C.P[v.C.z++] = i;
+				v.C.F[v.C.z] = i;
+				v.M[v.C.z] = 0;
+			}
+			v.C.S[t] = v.C.z;
+			v.C.L[t] = i;
+		}
+		v.C.P[v.C.z++] = v.mm;
+	}
+
+	make_adjacent(&v, v.H);
+	{
+		uint32_t b = 1, c = 0;
+
+		while (c < v.C.z) {
+			for (uint32_t i = v.C.F[c]; i < v.C.P[c]; i++)
+				vmark(&v, &v.B, v.T[v.C.E[i]]);
+			vsplit(&v, &v.B);
+			c++;
+			while (b < v.B.z) {
+				for (uint32_t i = v.B.F[b]; i < v.B.P[b]; i++) {
+					uint32_t q = v.B.E[i];
+
+					for (uint32_t j = v.adjF[q];
+					     j < v.adjF[q + 1]; j++)
+						vmark(&v, &v.C, v.A[j]);
+				}
+				vsplit(&v, &v.C);
+				b++;
+			}
+		}
+	}
+
+	nblocks = nkeep ? v.B.z : 0;
+	for (uint32_t s = 0; s < nn; s++)
+		blockof[s] = v.B.L[s] < nkeep ? v.B.S[s] : UINT32_MAX;
+	vpart_free(&v.B);
+	vpart_free(&v.C);
+	free(v.T);
+	free(v.Lb);
+	free(v.H);
+	free(v.A);
+	free(v.adjF);
+	free(v.M);
+	free(v.W);
+	return nblocks;
+}
