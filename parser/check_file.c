@@ -307,6 +307,20 @@ static bool same_path(const struct ir_pathexpr *a, const struct ir_pathexpr *b)
 	return true;
 }
 
+/* Exact per language.md 4.6: no unescaped '*', '?' or '['. */
+static bool glob_is_exact(const char *g)
+{
+	for (; *g; g++) {
+		if (*g == '\\' && g[1]) {
+			g++;
+			continue;
+		}
+		if (*g == '*' || *g == '?' || *g == '[')
+			return false;
+	}
+	return true;
+}
+
 static bool halves_meet(enum ir_owner a, enum ir_owner b)
 {
 	return a == IR_OWNER_ANY || b == IR_OWNER_ANY || a == b;
@@ -332,17 +346,31 @@ void chk_exec_conflicts(struct chk *c, struct ir_profile *p)
 			const struct ir_file_rule *a = &q->u.file;
 			const struct ir_file_rule *b = &r->u.file;
 
+			char wit[256];
+
 			if (!is_exec_transition(q) ||
-			    !same_path(&a->path, &b->path) ||
 			    !halves_meet(q->q.owner, r->q.owner) ||
 			    q->q.priority != r->q.priority)
 				continue;
 			if (a->xmode == b->xmode && a->xsafe == b->xsafe &&
 			    same_text(a->target, b->target))
 				continue;
+			if (same_path(&a->path, &b->path)) {
+				chk_error(c, r->loc,
+					  "profile %s: has merged rule %s with conflicting x modifiers",
+					  c->hname, b->path.glob);
+				return;
+			}
+			if (a->path.nsub || b->path.nsub ||
+			    glob_is_exact(a->path.glob) !=
+				    glob_is_exact(b->path.glob) ||
+			    !chk_glob_overlap(c, a->path.glob, b->path.glob,
+					      wit, sizeof(wit)))
+				continue;
 			chk_error(c, r->loc,
-				  "profile %s: has merged rule %s with conflicting x modifiers",
-				  c->hname, b->path.glob);
+				  "profile %s has merged rule with conflicting x modifiers: '%s' and '%s' (line %u) both match '%s'",
+				  c->hname, b->path.glob, a->path.glob,
+				  q->loc.line, wit);
 			return;
 		}
 	}

@@ -3,6 +3,7 @@
 #define PARSER_CHECK_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "check.h"
@@ -45,6 +46,8 @@ bool chk_strict(struct chk *c, struct src_loc loc, const char *ext);
 bool chk_label_ok(struct chk *c, const char *label, struct src_loc loc,
 		  bool target);
 
+bool chk_glob_overlap(struct chk *c, const char *a, const char *b, char *wit,
+		      size_t witlen);
 void chk_rule_file(struct chk *c, struct ir_rule *r);
 void chk_rule_link(struct chk *c, struct ir_rule *r);
 void chk_exec_conflicts(struct chk *c, struct ir_profile *p);
