@@ -114,6 +114,94 @@ bool chk_strict(struct chk *c, struct src_loc loc, const char *ext)
 	return true;
 }
 
+/* Note [glob-syntax]: the grouping errors of language.md 4.1, found
+ * before any automaton is built, in upstream's words.
+ */
+bool chk_glob_ok(struct chk *c, const char *g, struct src_loc loc)
+{
+	unsigned char commas[64];
+	int depth = 0;
+
+	for (const char *p = g; *p; p++) {
+		switch (*p) {
+		case '\\':
+			if (!p[1]) {
+				chk_error(c, loc,
+					  "Regex error: trailing '\\' escape character");
+				return false;
+			}
+			p++;
+			break;
+		case '{':
+			if (++depth > 49) {
+				chk_error(c, loc,
+					  "Regex grouping error: Exceeded maximum nesting of {}");
+				return false;
+			}
+			commas[depth] = 0;
+			break;
+		case ',':
+			if (depth > 0)
+				commas[depth] = 1;
+			break;
+		case '}':
+			if (depth == 0) {
+				chk_error(c, loc,
+					  "Regex grouping error: Invalid close }, no matching open { detected");
+				return false;
+			}
+			if (!commas[depth]) {
+				chk_error(c, loc,
+					  "Regex grouping error: Invalid number of items between {}");
+				return false;
+			}
+			depth--;
+			break;
+		case '[':
+			for (p++; *p && *p != ']'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p) {
+				chk_error(c, loc,
+					  "Regex grouping error: Unclosed grouping or character class, expecting close }");
+				return false;
+			}
+			break;
+		case ']':
+			chk_error(c, loc,
+				  "Regex grouping error: Invalid close ], no matching open [ detected");
+			return false;
+		default:
+			break;
+		}
+	}
+	if (depth > 0) {
+		chk_error(c, loc,
+			  "Regex grouping error: Unclosed grouping or character class, expecting close }");
+		return false;
+	}
+	return true;
+}
+
+bool chk_pathexpr_ok(struct chk *c, const struct ir_pathexpr *pe)
+{
+	if (pe->glob && !chk_glob_ok(c, pe->glob, pe->loc))
+		return false;
+	for (size_t i = 0; i < pe->nsub; i++)
+		if (!chk_glob_ok(c, pe->sub[i], pe->loc))
+			return false;
+	return true;
+}
+
+bool chk_conds_ok(struct chk *c, const struct ir_cond *cl)
+{
+	for (; cl; cl = cl->next)
+		for (size_t i = 0; i < cl->values.n; i++)
+			if (!chk_glob_ok(c, cl->values.v[i], cl->loc))
+				return false;
+	return true;
+}
+
 /* Note [label-syntax]: language.md 7.4.1; literal labels are validated,
  * a leading '&' only where a target may stack.
  */
@@ -411,6 +499,11 @@ static void check_quals(struct chk *c, struct ir_rule *r)
 {
 	const char *k = ir_rule_kind_name(r->kind);
 
+	if (r->q.has_priority &&
+	    (r->q.priority < -1000 || r->q.priority > 1000)) {
+		chk_error(c, r->loc, "invalid priority %d", r->q.priority);
+		return;
+	}
 	switch (r->kind) {
 	case IR_RULE_FILE:
 	case IR_RULE_LINK:
@@ -601,6 +694,8 @@ static const char *profile_attach(struct chk *c, struct ir_profile *p)
 
 	if (at) {
 		if (chk_expand(c, p->scope, &at, p->attach_loc, true))
+			return NULL;
+		if (!chk_glob_ok(c, at, p->attach_loc))
 			return NULL;
 		if (!alts_start_with_slash(at, 0)) {
 			chk_error(c, p->attach_loc,

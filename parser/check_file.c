@@ -201,7 +201,8 @@ void chk_rule_file(struct chk *c, struct ir_rule *r)
 		f->xmode = deny ? IR_X_PLAIN : IR_X_IX;
 		return;
 	}
-	if (chk_expand_pathexpr(c, r->scope, &f->path, true))
+	if (chk_expand_pathexpr(c, r->scope, &f->path, true) ||
+	    !chk_pathexpr_ok(c, &f->path))
 		return;
 	check_subtraction(c, r, &f->path);
 	warn_not_rooted(c, &f->path);
@@ -282,7 +283,8 @@ void chk_rule_link(struct chk *c, struct ir_rule *r)
 	struct ir_link_rule *l = &r->u.link;
 
 	if (chk_expand_pathexpr(c, r->scope, &l->name, true) ||
-	    chk_expand_pathexpr(c, r->scope, &l->target, true))
+	    chk_expand_pathexpr(c, r->scope, &l->target, true) ||
+	    !chk_pathexpr_ok(c, &l->name) || !chk_pathexpr_ok(c, &l->target))
 		return;
 	check_subtraction(c, r, &l->name);
 	check_subtraction(c, r, &l->target);
@@ -386,7 +388,8 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 		return;
 	}
 	if (cp->has_exec) {
-		if (chk_expand_pathexpr(c, r->scope, &cp->exec, true))
+		if (chk_expand_pathexpr(c, r->scope, &cp->exec, true) ||
+		    !chk_pathexpr_ok(c, &cp->exec))
 			return;
 		if (!path_start_ok(cp->exec.glob)) {
 			chk_error(c, r->loc, "Exec condition must begin with '/'.");
@@ -397,7 +400,8 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 	if (cp->has_target) {
 		const char *t;
 
-		if (chk_expand_pathexpr(c, r->scope, &cp->target, false))
+		if (chk_expand_pathexpr(c, r->scope, &cp->target, false) ||
+		    !chk_pathexpr_ok(c, &cp->target))
 			return;
 		check_subtraction(c, r, &cp->target);
 		t = cp->target.glob;

@@ -43,6 +43,9 @@ int chk_expand_conds(struct chk *c, const void *scope, struct ir_cond *cl,
 bool chk_feat(const struct chk *c, const char *path);
 void chk_not_enforced(struct chk *c, struct ir_rule *r, const char *what);
 bool chk_strict(struct chk *c, struct src_loc loc, const char *ext);
+bool chk_glob_ok(struct chk *c, const char *g, struct src_loc loc);
+bool chk_pathexpr_ok(struct chk *c, const struct ir_pathexpr *pe);
+bool chk_conds_ok(struct chk *c, const struct ir_cond *cl);
 bool chk_label_ok(struct chk *c, const char *label, struct src_loc loc,
 		  bool target);
 

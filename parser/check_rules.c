@@ -759,7 +759,8 @@ void chk_rule_ipc(struct chk *c, struct ir_rule *r)
 	bool collapse = r->kind == IR_RULE_DBUS || r->kind == IR_RULE_UNIX;
 
 	if (chk_expand_conds(c, r->scope, s->conds, collapse) ||
-	    chk_expand_conds(c, r->scope, s->peer, collapse))
+	    chk_expand_conds(c, r->scope, s->peer, collapse) ||
+	    !chk_conds_ok(c, s->conds) || !chk_conds_ok(c, s->peer))
 		return;
 	switch (r->kind) {
 	case IR_RULE_SIGNAL:
@@ -836,6 +837,9 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 		return;
 	if (chk_expand_conds(c, r->scope, m->conds, false))
 		return;
+	if ((m->has_source && !chk_pathexpr_ok(c, &m->source)) ||
+	    (m->has_mountpoint && !chk_pathexpr_ok(c, &m->mountpoint)))
+		return;
 	if (m->has_source && m->source.nsub &&
 	    chk_strict(c, r->loc, "set subtraction"))
 		return;
@@ -906,6 +910,9 @@ void chk_rule_pivot(struct chk *c, struct ir_rule *r)
 		return;
 	if (p->has_newroot &&
 	    chk_expand_pathexpr(c, r->scope, &p->newroot, true))
+		return;
+	if ((p->has_oldroot && !chk_pathexpr_ok(c, &p->oldroot)) ||
+	    (p->has_newroot && !chk_pathexpr_ok(c, &p->newroot)))
 		return;
 	if (p->target) {
 		if (chk_expand(c, r->scope, &p->target, r->loc, false))
