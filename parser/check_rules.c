@@ -827,7 +827,7 @@ static bool is_propagation(const char *f)
 void chk_rule_mount(struct chk *c, struct ir_rule *r)
 {
 	struct ir_mount_rule *m = &r->u.mount;
-	bool prop = false;
+	bool prop = false, remount = false;
 
 	if (m->has_source &&
 	    chk_expand_pathexpr(c, r->scope, &m->source, true))
@@ -875,6 +875,8 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 			}
 			if (is_propagation(f))
 				prop = true;
+			if (!strcmp(f, "remount"))
+				remount = true;
 			inv = mount_inverse(f);
 			if (cl->op != IR_COND_EQ || !inv)
 				continue;
@@ -891,6 +893,12 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 	    m->has_mountpoint) {
 		chk_error(c, r->loc,
 			  "source and mount point cannot be used at the same time for propagation type flags");
+		return;
+	}
+	if (remount && m->kind == IR_MOUNT_MOUNT && m->has_source &&
+	    m->has_mountpoint) {
+		chk_error(c, r->loc,
+			  "source and mount point cannot be used at the same time for remount");
 		return;
 	}
 	if (prop && m->kind == IR_MOUNT_MOUNT && m->has_source &&
