@@ -5,6 +5,7 @@
  */
 #include "check.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -815,6 +816,42 @@ static void check_xattrs(struct chk *c, struct ir_profile *p)
 			  "xattr attachment conditional ignored");
 }
 
+static bool identity_ok(const char *v)
+{
+	if (v[0] == '/')
+		return true;
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && !strchr("_.:-+@", *v))
+			return false;
+	return true;
+}
+
+/* + identities=( ... ) [5.0]: stored, validated, gated. */
+static void check_identities(struct chk *c, struct ir_profile *p)
+{
+	struct ir_strlist *l = &p->identities;
+
+	if (!l->v)
+		return;
+	if (!l->n) {
+		chk_error(c, p->loc, "identities list cannot be empty");
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (chk_expand(c, p->scope, &l->v[i], p->loc, false))
+			return;
+		if (!identity_ok(l->v[i])) {
+			chk_error(c, p->loc, "invalid identity '%s'", l->v[i]);
+			return;
+		}
+	}
+	if (!chk_feat(c, "domain/identities"))
+		diag_warn_profile(c->cu, WARN_RULE_NOT_ENFORCED, p->loc,
+				  c->hname, "identities not enforced");
+}
+
 static void check_profile(struct chk *c, struct ir_profile *p,
 			  const char *parent_hname)
 {
@@ -835,6 +872,7 @@ static void check_profile(struct chk *c, struct ir_profile *p,
 	c->benv = NULL;
 	check_flags(c, p);
 	check_xattrs(c, p);
+	check_identities(c, p);
 	for (struct ir_rule *r = p->rules; r; r = r->next)
 		check_rule(c, r);
 	chk_exec_conflicts(c, p);
