@@ -549,6 +549,14 @@ static void check_quals(struct chk *c, struct ir_rule *r)
 	}
 }
 
+static bool has_cond(const struct ir_cond *l, const char *name)
+{
+	for (; l; l = l->next)
+		if (!strcmp(l->name, name))
+			return true;
+	return false;
+}
+
 /* Rule conditionals fs= / label= ([EXT] 7.2) that stay on a rule kind the
  * kernel cannot match: everything except what the parser rewrote.
  */
@@ -590,8 +598,12 @@ static void check_rule_conds(struct chk *c, struct ir_rule *r)
 			break;
 		case IR_RULE_MOUNT:
 			if (!strcmp(rc->name, "fs") &&
-			    r->u.mount.kind == IR_MOUNT_MOUNT)
+			    r->u.mount.kind == IR_MOUNT_MOUNT) {
+				if (has_cond(r->u.mount.conds, "fstype") ||
+				    has_cond(r->u.mount.conds, "vfstype"))
+					chk_error(c, rc->loc, "fs given twice");
 				break;
+			}
 			if (!strcmp(rc->name, "fs")) {
 				chk_error(c, rc->loc,
 					  "fs= cannot be matched for this rule kind");
@@ -608,6 +620,14 @@ static void check_rule_conds(struct chk *c, struct ir_rule *r)
 			break;
 		case IR_RULE_SIGNAL:
 		case IR_RULE_PTRACE:
+			if (!strcmp(rc->name, "label") &&
+			    (has_cond(r->u.ipc.conds, "peer") ||
+			     has_cond(r->u.ipc.peer, "peer") ||
+			     has_cond(r->u.ipc.peer, "label"))) {
+				chk_error(c, rc->loc, "label given twice");
+				break;
+			}
+			/* fall through */
 		case IR_RULE_UNIX:
 		case IR_RULE_DBUS:
 		case IR_RULE_NETWORK:
