@@ -127,6 +127,10 @@ $(B)/lib%.a:
 $(B)/apparmor_parser: $(CLI_OBJ) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIBS) $(EXT_LIBS)
 
+# aa-dfa needs only the engine, so it links without the other modules
+$(B)/aa-dfa: $(B)/obj/tools/aa_dfa.o $(B)/libdfa.a $(B)/libcommon.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
+
 $(B)/aa-%: $(B)/obj/tools/aa_%.o $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(EXT_LIBS)
 
