@@ -1,0 +1,317 @@
+/* Lowering of one profile, common part: payload and entry tables, glob
+ * translation with the profile named in errors, the attachment (xmatch)
+ * pattern, and the dispatch over rule kinds (file-DFA kinds in
+ * lower_file.c, policydb kinds in lower_pdb.c). Knows the IR and the
+ * accept layout; builds no automaton itself.
+ */
+#include "be_int.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cu.h"
+#include "ir.h"
+#include "lower.h"
+
+void be_lower_init(struct be_lower *l, struct cu *cu, struct dfa_ctx *dc,
+		   const struct be_abi *abi, const struct be_options *o,
+		   const struct ir_profile *prof, const char *hname)
+{
+	memset(l, 0, sizeof(*l));
+	l->cu = cu;
+	l->a = cu->arena;
+	l->dc = dc;
+	l->abi = abi;
+	l->o = o;
+	l->prof = prof;
+	l->hname = hname;
+}
+
+uint32_t be_add_perm(struct be_lower *l, const struct be_perm *p)
+{
+	if (l->nperms == l->capperms) {
+		size_t cap = l->capperms ? 2 * l->capperms : 64;
+		struct be_perm *v = arena_alloc_array(l->a, cap, sizeof(*v));
+
+		if (l->nperms)
+			memcpy(v, l->perms, l->nperms * sizeof(*v));
+		l->perms = v;
+		l->capperms = cap;
+	}
+	l->perms[l->nperms] = *p;
+	return (uint32_t)l->nperms++;
+}
+
+void be_add_entry(struct be_lower *l, enum be_aut aut, dfa_pat_t pat,
+		  uint32_t id)
+{
+	struct be_entries *e = &l->ent[aut];
+
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		struct be_entry *v = arena_alloc_array(l->a, cap, sizeof(*v));
+
+		if (e->n)
+			memcpy(v, e->v, e->n * sizeof(*v));
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n].pat = pat;
+	e->v[e->n].id = id;
+	e->n++;
+}
+
+int be_glob(struct be_lower *l, const char *glob, struct src_loc loc,
+	    dfa_pat_t *out)
+{
+	const char *err = NULL;
+
+	if (dfa_glob(l->dc, glob, strlen(glob), DFA_GLOB_DEFAULT, out, &err)) {
+		diag_error(l->cu, loc, "%s", err ? err : "invalid glob");
+		l->rc = -EINVAL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int be_pathexpr(struct be_lower *l, const struct ir_pathexpr *pe,
+		dfa_pat_t *out)
+{
+	dfa_pat_t p, sub;
+
+	if (be_glob(l, pe->glob, pe->loc, &p))
+		return -EINVAL;
+	for (size_t i = 0; i < pe->nsub; i++) {
+		if (be_glob(l, pe->sub[i], pe->loc, &sub))
+			return -EINVAL;
+		p = dfa_pat_diff(l->dc, p, sub);
+	}
+	*out = p;
+	return 0;
+}
+
+dfa_pat_t be_pat_cstr(struct be_lower *l, const char *s)
+{
+	return dfa_pat_bytes(l->dc, s, strlen(s));
+}
+
+dfa_pat_t be_pat_nonnul(struct be_lower *l, bool plus)
+{
+	struct dfa_byteset set = { { 0 } };
+	dfa_pat_t c;
+
+	dfa_byteset_add_range(&set, 1, 255);
+	c = dfa_pat_class(l->dc, &set);
+	return plus ? dfa_pat_plus(l->dc, c) : dfa_pat_star(l->dc, c);
+}
+
+dfa_pat_t be_pat_cat3(struct be_lower *l, dfa_pat_t a, dfa_pat_t b,
+		      dfa_pat_t c)
+{
+	return dfa_pat_cat(l->dc, dfa_pat_cat(l->dc, a, b), c);
+}
+
+const char *be_collapse_slashes(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1);
+	size_t i = 0, o = 0;
+
+	if (n > 2 && s[0] == '/' && s[1] == '/' && s[2] != '/') {
+		out[o++] = '/';
+		out[o++] = '/';
+		i = 2;
+	}
+	for (; i < n; i++) {
+		if (s[i] == '/' && o && out[o - 1] == '/')
+			continue;
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+uint32_t be_literal_prefix_len(const char *glob)
+{
+	uint32_t n = 0;
+
+	for (const char *s = glob; *s; s++, n++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			continue;
+		}
+		if (strchr("*?[{", *s))
+			break;
+	}
+	return n;
+}
+
+/* Note [attachment]: 3.0.8 builds an xmatch DFA when the profile has an
+ * explicit attachment, or when its path name contains a glob; a plain path
+ * name attaches by exact name compare in the kernel (policy-blob.md 5.3).
+ * A hat never attaches. Every attachment state accepts with 1.
+ */
+static int be_lower_xmatch(struct be_lower *l)
+{
+	const struct ir_profile *p = l->prof;
+	const char *at = p->attach;
+	struct be_perm perm = { 0 };
+	dfa_pat_t pat;
+
+	if (p->is_hat)
+		return 0;
+	if (!at && p->name[0] == '/') {
+		const char *last = p->name, *s;
+
+		for (s = strstr(last, "//"); s; s = strstr(last, "//"))
+			last = s + 2;
+		at = be_collapse_slashes(l->a, last);
+		if (dfa_glob_is_exact(at, strlen(at)))
+			return 0;
+	}
+	if (!at)
+		return 0;
+	if (p->xattrs && l->abi->xattr) {
+		diag_error(l->cu, p->xattrs->loc,
+			   "profile %s: xattr attachment conditions are not supported by this compiler's backend",
+			   l->hname);
+		l->rc = -EINVAL;
+		return -EINVAL;
+	}
+	if (be_glob(l, at, p->attach_loc, &pat))
+		return -EINVAL;
+	perm.perms = 1;
+	l->attach = at;
+	l->xmatch_len = be_literal_prefix_len(at);
+	be_add_entry(l, BE_AUT_XMATCH, pat, be_add_perm(l, &perm));
+	return 0;
+}
+
+/* Note [all-rule]: language.md 3.17: one unconditioned rule of every kind
+ * the target mediates: file /{**,} rwalkm plus ix one priority level
+ * lower, every capability, network, signal, ptrace and mount access.
+ */
+void be_lower_all_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	struct ir_rule x = *r;
+	struct be_perm p = { 0 };
+	struct dfa_byteset f = { { 0 } };
+	dfa_pat_t pat, any = dfa_pat_any(l->dc);
+	uint32_t half = BE_F_READ | BE_F_WRITE | BE_F_APPEND | BE_F_LINK |
+			BE_F_LOCK | BE_F_MMAP;
+	int prio = r->q.has_priority ? r->q.priority : 0;
+
+	if (r->q.mode == IR_MODE_PROMPT || be_glob(l, "/{**,}", r->loc, &pat))
+		return;
+	p.deny = r->q.mode == IR_MODE_DENY;
+	p.quiet = p.deny && !r->q.audit;
+	p.file = true;
+	p.priority = prio;
+	p.rule = r;
+	p.text = "/{**,}";
+	p.perms = BE_F_BOTH(half | (p.deny ? BE_F_EXEC : 0));
+	p.audit = !p.deny && r->q.audit ? p.perms : 0;
+	be_add_entry(l, BE_AUT_FILE, pat, be_add_perm(l, &p));
+	if (!p.deny) {
+		p.perms = BE_F_BOTH(BE_F_EXEC | BE_F_MMAP | BE_F_INHERIT);
+		p.audit = r->q.audit ? p.perms : 0;
+		p.priority = prio - 1;
+		be_add_entry(l, BE_AUT_FILE, pat, be_add_perm(l, &p));
+		p.perms = BE_F_BOTH(BE_F_LINK) | BE_F_LOCK;
+		p.audit = r->q.audit ? p.perms : 0;
+		p.priority = prio;
+	} else {
+		p.perms = BE_F_BOTH(BE_F_LINK);
+	}
+	dfa_byteset_add_range(&f, 0, 255);
+	f.w['/' >> 6] &= ~((uint64_t)1 << ('/' & 63));
+	be_add_entry(l, BE_AUT_FILE,
+		     be_pat_cat3(l, pat, dfa_pat_byte(l->dc, 0),
+				 be_pat_cat3(l, dfa_pat_byte(l->dc, '/'),
+					     dfa_pat_class(l->dc, &f), any)),
+		     be_add_perm(l, &p));
+	l->has_file_rules = true;
+	memset(&x.u, 0, sizeof(x.u));
+	x.kind = IR_RULE_CAPABILITY;
+	be_lower_cap_rule(l, &x);
+	x.kind = IR_RULE_NETWORK;
+	x.u.net.family = -1;
+	x.u.net.sock_type = -1;
+	x.u.net.protocol = -1;
+	be_lower_net_rule(l, &x);
+	x.kind = IR_RULE_SIGNAL;
+	be_lower_signal_rule(l, &x);
+	x.kind = IR_RULE_PTRACE;
+	be_lower_ptrace_rule(l, &x);
+	x.kind = IR_RULE_MOUNT;
+	x.u.mount.kind = IR_MOUNT_MOUNT;
+	be_lower_mount_rule(l, &x);
+	x.u.mount.kind = IR_MOUNT_REMOUNT;
+	be_lower_mount_rule(l, &x);
+	x.u.mount.kind = IR_MOUNT_UMOUNT;
+	be_lower_mount_rule(l, &x);
+	x.kind = IR_RULE_PIVOT_ROOT;
+	be_lower_mount_rule(l, &x);
+}
+
+int be_lower_profile(struct be_lower *l)
+{
+	const struct ir_profile *p = l->prof;
+
+	be_lower_xmatch(l);
+	be_lower_file_prepare(l);
+	for (const struct ir_rule *r = p->rules; r; r = r->next) {
+		switch (r->kind) {
+		case IR_RULE_FILE:
+			be_lower_file_rule(l, r);
+			break;
+		case IR_RULE_LINK:
+			be_lower_link_rule(l, r);
+			break;
+		case IR_RULE_CHANGE_PROFILE:
+			be_lower_cp_rule(l, r);
+			break;
+		case IR_RULE_CAPABILITY:
+			be_lower_cap_rule(l, r);
+			break;
+		case IR_RULE_RLIMIT:
+			be_lower_rlimit_rule(l, r);
+			break;
+		case IR_RULE_NETWORK:
+			be_lower_net_rule(l, r);
+			break;
+		case IR_RULE_UNIX:
+			be_lower_unix_rule(l, r);
+			break;
+		case IR_RULE_SIGNAL:
+			be_lower_signal_rule(l, r);
+			break;
+		case IR_RULE_PTRACE:
+			be_lower_ptrace_rule(l, r);
+			break;
+		case IR_RULE_MOUNT:
+		case IR_RULE_PIVOT_ROOT:
+			be_lower_mount_rule(l, r);
+			break;
+		case IR_RULE_DBUS:
+			be_lower_dbus_rule(l, r);
+			break;
+		case IR_RULE_ALL:
+			be_lower_all_rule(l, r);
+			break;
+		case IR_RULE_USERNS:
+		case IR_RULE_MQUEUE:
+		case IR_RULE_IO_URING:
+		case IR_RULE_ABI:
+		case IR_RULE__COUNT:
+			/* not mediated by the kernels this writer targets;
+			 * the front end warned (rule-not-enforced)
+			 */
+			break;
+		}
+	}
+	be_lower_implied(l);
+	be_lower_markers(l);
+	return l->rc;
+}

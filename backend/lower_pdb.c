@@ -1,0 +1,449 @@
+/* Lowering of the policydb rule kinds and profile fields (policy-blob.md
+ * 5.5, 5.6, 7.2): capability words, rlimits, network_v8 (family, type,
+ * per-access bits) with 3.0.8's widening of unix rules, signal, ptrace
+ * under the label class, and the class markers. Produces entries and
+ * words; the fold lives in perms.c.
+ */
+#include "be_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cu.h"
+#include "ir.h"
+#include "lower.h"
+
+/* Capability names in the kernel's numbering (capability.h). */
+static const char *const be_cap_names[] = {
+	"chown",	  "dac_override",  "dac_read_search", "fowner",
+	"fsetid",	  "kill",	   "setgid",	      "setuid",
+	"setpcap",	  "linux_immutable", "net_bind_service",
+	"net_broadcast",  "net_admin",	   "net_raw",	      "ipc_lock",
+	"ipc_owner",	  "sys_module",	   "sys_rawio",	      "sys_chroot",
+	"sys_ptrace",	  "sys_pacct",	   "sys_admin",	      "sys_boot",
+	"sys_nice",	  "sys_resource",  "sys_time",	      "sys_tty_config",
+	"mknod",	  "lease",	   "audit_write",     "audit_control",
+	"setfcap",	  "mac_override",  "mac_admin",	      "syslog",
+	"wake_alarm",	  "block_suspend", "audit_read",      "perfmon",
+	"bpf",		  "checkpoint_restore",
+};
+
+#define BE_CAP_SYS_ADMIN 21
+
+static int be_cap_number(const char *name)
+{
+	for (size_t i = 0; i < sizeof(be_cap_names) / sizeof(*be_cap_names);
+	     i++)
+		if (!strcmp(be_cap_names[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* Note [caps-words]: policy-blob.md 5.5. allow = allowed & ~denied, audit
+ * = audited & allow, quiet = plain-denied (deny without audit); `capability,`
+ * alone sets all 64 bits (observed). Capabilities the kernel does not
+ * know among bpf, perfmon and checkpoint_restore are back-mapped to
+ * sys_admin (language.md 3.4).
+ */
+void be_lower_cap_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	const struct ir_capability_rule *c = &r->u.cap;
+	uint64_t set = 0;
+	bool deny = r->q.mode == IR_MODE_DENY;
+
+	if (r->q.mode == IR_MODE_PROMPT)
+		return;
+	if (!c->names.n)
+		set = ~0ULL;
+	for (size_t i = 0; i < c->names.n; i++) {
+		int n = be_cap_number(c->names.v[i]);
+
+		if (n < 0) {
+			diag_error(l->cu, r->loc, "Invalid capability %s.",
+				   c->names.v[i]);
+			l->rc = -EINVAL;
+			return;
+		}
+		if (n >= 38 && !(l->abi->caps_known & (1ULL << n)))
+			n = BE_CAP_SYS_ADMIN;
+		set |= 1ULL << n;
+	}
+	if (deny) {
+		l->caps_deny |= set;
+		if (!r->q.audit)
+			l->caps_quiet |= set;
+	} else {
+		l->caps_allow |= set;
+		if (r->q.audit)
+			l->caps_audit |= set;
+	}
+}
+
+void be_lower_rlimit_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	const struct ir_rlimit_rule *rl = &r->u.rlimit;
+
+	if (rl->resource_id < 0 || rl->resource_id >= 16) {
+		diag_error(l->cu, r->loc, "INVALID RLIMIT '%s'", rl->resource);
+		l->rc = -EINVAL;
+		return;
+	}
+	l->has_rlimits = true;
+	l->rlimit_mask |= 1u << rl->resource_id;
+	l->rlimits[rl->resource_id] = rl->limit;
+}
+
+static void be_pdb_perm(struct be_perm *p, const struct ir_rule *r,
+			uint32_t perms)
+{
+	memset(p, 0, sizeof(*p));
+	p->perms = perms;
+	p->deny = r->q.mode == IR_MODE_DENY;
+	p->quiet = p->deny && !r->q.audit;
+	p->audit = !p->deny && r->q.audit ? perms : 0;
+	p->priority = r->q.has_priority ? r->q.priority : 0;
+	p->rule = r;
+}
+
+static void be_pdb_entry(struct be_lower *l, const struct ir_rule *r,
+			 dfa_pat_t pat, uint32_t perms)
+{
+	struct be_perm p;
+
+	be_pdb_perm(&p, r, perms);
+	be_add_entry(l, BE_AUT_PDB, pat, be_add_perm(l, &p));
+}
+
+/* --- network ------------------------------------------------------------ */
+
+/* Network access words to accept1 bits (policy-blob.md 7.2.3, 7.2.6). */
+#define BE_NET_SEND 0x2u
+#define BE_NET_RECEIVE 0x4u
+#define BE_NET_CREATE 0x10u
+#define BE_NET_SHUTDOWN 0x20u
+#define BE_NET_CONNECT 0x40u
+#define BE_NET_SETATTR 0x4000u
+#define BE_NET_GETATTR 0x8000u
+#define BE_NET_ACCEPT 0x10000u
+#define BE_NET_BIND 0x20000u
+#define BE_NET_LISTEN 0x40000u
+#define BE_NET_SETOPT 0x80000u
+#define BE_NET_GETOPT 0x100000u
+#define BE_NET_ALL 0x001fc076u
+
+static const struct {
+	const char *w;
+	uint32_t bits;
+} be_net_access[] = {
+	{ "send", BE_NET_SEND },
+	{ "write", BE_NET_SEND },
+	{ "w", BE_NET_SEND },
+	{ "receive", BE_NET_RECEIVE },
+	{ "read", BE_NET_RECEIVE },
+	{ "r", BE_NET_RECEIVE },
+	{ "rw", BE_NET_SEND | BE_NET_RECEIVE },
+	{ "create", BE_NET_CREATE },
+	{ "shutdown", BE_NET_SHUTDOWN },
+	{ "connect", BE_NET_CONNECT },
+	{ "setattr", BE_NET_SETATTR },
+	{ "getattr", BE_NET_GETATTR },
+	{ "accept", BE_NET_ACCEPT },
+	{ "bind", BE_NET_BIND },
+	{ "listen", BE_NET_LISTEN },
+	{ "setopt", BE_NET_SETOPT },
+	{ "getopt", BE_NET_GETOPT },
+};
+
+static uint32_t be_net_bits(const struct ir_strlist *acc)
+{
+	uint32_t m = 0;
+
+	if (!acc->n)
+		return BE_NET_ALL;
+	for (size_t i = 0; i < acc->n; i++)
+		for (size_t k = 0;
+		     k < sizeof(be_net_access) / sizeof(*be_net_access); k++)
+			if (!strcmp(be_net_access[k].w, acc->v[i]))
+				m |= be_net_access[k].bits;
+	return m;
+}
+
+/* Families 3.0.8 names (AF_DECnet, 12, is not among them). */
+#define BE_AF_MAX 46
+#define BE_AF_UNIX 1
+#define BE_AF_INET 2
+#define BE_AF_INET6 10
+
+static uint32_t be_af_max(const struct be_lower *l)
+{
+	(void)l;
+	return BE_AF_MAX;
+}
+
+static void be_types_default(struct dfa_byteset *t)
+{
+	dfa_byteset_add_range(t, 1, 5);
+	dfa_byteset_add(t, 10);
+}
+
+/* \x0e \0 [families] \0 [types] (policy-blob.md 7.2.6). */
+static dfa_pat_t be_net_pat(struct be_lower *l, const struct dfa_byteset *f,
+			    const struct dfa_byteset *t)
+{
+	dfa_pat_t p = dfa_pat_bytes(l->dc, "\x0e\0", 2);
+
+	p = dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, f));
+	p = dfa_pat_cat(l->dc, p, dfa_pat_byte(l->dc, 0));
+	return dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, t));
+}
+
+/* Note [network-sets]: observed 3.0.8 output. A family without a type
+ * covers types 1-5 and 10; a type or protocol without a family covers
+ * every family 3.0.8 names (0-45 without 12), tcp/udp only inet and
+ * inet6, icmp only inet; a bare `network,` covers families 0-45 times
+ * types 0-15.
+ */
+void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	const struct ir_net_rule *n = &r->u.net;
+	struct dfa_byteset f = { { 0 } }, t = { { 0 } };
+	const char *tw = n->type;
+	bool deny = r->q.mode == IR_MODE_DENY;
+
+	if (!l->abi->network_v8 || r->q.mode == IR_MODE_PROMPT)
+		return;
+	if (deny && (n->conds || n->peer || n->nl_protocols.n))
+		return;
+	if (n->family >= 0) {
+		dfa_byteset_add(&f, (uint8_t)n->family);
+	} else if (tw && (!strcmp(tw, "tcp") || !strcmp(tw, "udp"))) {
+		dfa_byteset_add(&f, BE_AF_INET);
+		dfa_byteset_add(&f, BE_AF_INET6);
+	} else if (tw && !strcmp(tw, "icmp")) {
+		dfa_byteset_add(&f, BE_AF_INET);
+	} else if (n->sock_type >= 0) {
+		dfa_byteset_add_range(&f, 0, be_af_max(l) - 1);
+		f.w[0] &= ~((uint64_t)1 << 12);
+	} else {
+		dfa_byteset_add_range(&f, 0, be_af_max(l) - 1);
+		dfa_byteset_add_range(&t, 0, 15);
+	}
+	if (n->sock_type >= 0)
+		dfa_byteset_add(&t, (uint8_t)n->sock_type);
+	else if (n->family >= 0)
+		be_types_default(&t);
+	be_pdb_entry(l, r, be_net_pat(l, &f, &t), be_net_bits(&n->access));
+}
+
+/* Note [unix-widening]: without fine-grained unix mediation 3.0.8 turns
+ * an allow unix rule into `network unix [type]` with every network
+ * permission and drops deny unix rules (policy-blob.md 7.2.6).
+ */
+void be_lower_unix_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	static const struct {
+		const char *w;
+		uint8_t t;
+	} types[] = { { "stream", 1 }, { "dgram", 2 },	 { "raw", 3 },
+		      { "rdm", 4 },    { "seqpacket", 5 }, { "packet", 10 } };
+	struct dfa_byteset f = { { 0 } }, t = { { 0 } };
+
+	if (l->abi->unix_fine) {
+		diag_error(l->cu, r->loc,
+			   "profile %s: fine-grained unix rules are not supported by this compiler's backend",
+			   l->hname);
+		l->rc = -EINVAL;
+		return;
+	}
+	if (!l->abi->network_v8 || r->q.mode != IR_MODE_ALLOW)
+		return;
+	dfa_byteset_add(&f, BE_AF_UNIX);
+	for (const struct ir_cond *c = r->u.ipc.conds; c; c = c->next) {
+		if (strcmp(c->name, "type") || !c->values.n)
+			continue;
+		for (size_t k = 0; k < sizeof(types) / sizeof(*types); k++)
+			if (!strcmp(types[k].w, c->values.v[0]))
+				dfa_byteset_add(&t, types[k].t);
+	}
+	if (!t.w[0])
+		be_types_default(&t);
+	be_pdb_entry(l, r, be_net_pat(l, &f, &t), BE_NET_ALL);
+}
+
+/* --- signal and ptrace ---------------------------------------------------- */
+
+static const char *const be_sig_names[] = {
+	NULL,	  "hup",    "int",    "quit",	"ill",	  "trap",   "abrt",
+	"bus",	  "fpe",    "kill",   "usr1",	"segv",	  "usr2",   "pipe",
+	"alrm",	  "term",   "stkflt", "chld",	"cont",	  "stop",   "stp",
+	"ttin",	  "ttou",   "urg",    "xcpu",	"xfsz",	  "vtalrm", "prof",
+	"winch",  "io",	    "pwr",    "sys",	"emt",	  "lost",   "unused",
+	"exists",
+};
+
+/* The byte of a signal name (policy-blob.md 7.2.7), or -1. */
+static int be_signal_byte(const char *s)
+{
+	if (!strncmp(s, "rtmin+", 6)) {
+		char *end;
+		long v = strtol(s + 6, &end, 10);
+
+		return *end || v < 0 || v > 32 ? -1 : 128 + (int)v;
+	}
+	if (!strcmp(s, "tstp"))
+		s = "stp";
+	else if (!strcmp(s, "poll"))
+		s = "io";
+	for (size_t i = 1; i < sizeof(be_sig_names) / sizeof(*be_sig_names);
+	     i++)
+		if (!strcmp(be_sig_names[i], s))
+			return (int)i;
+	return -1;
+}
+
+static dfa_pat_t be_peer_union(struct be_lower *l, const struct ir_cond *c,
+			       dfa_pat_t acc, bool *any)
+{
+	for (; c; c = c->next) {
+		if (strcmp(c->name, "peer") && strcmp(c->name, "label"))
+			continue;
+		for (size_t i = 0; i < c->values.n; i++) {
+			dfa_pat_t p;
+
+			if (be_glob(l, c->values.v[i], c->loc, &p))
+				continue;
+			acc = *any ? dfa_pat_union(l->dc, acc, p) : p;
+			*any = true;
+		}
+	}
+	return acc;
+}
+
+/* The peer label pattern: the union of peer= / label= values of a rule
+ * (conditions, peer group, rule conditional), or [^\0]+ when none.
+ */
+static dfa_pat_t be_peer_pat(struct be_lower *l, const struct ir_rule *r)
+{
+	bool any = false;
+	dfa_pat_t p = dfa_pat_empty(l->dc);
+
+	p = be_peer_union(l, r->u.ipc.conds, p, &any);
+	p = be_peer_union(l, r->u.ipc.peer, p, &any);
+	p = be_peer_union(l, r->rule_conds, p, &any);
+	return any ? p : be_pat_nonnul(l, true);
+}
+
+static uint32_t be_words(const struct ir_strlist *acc,
+			 const char *const *w, const uint32_t *bits,
+			 uint32_t all)
+{
+	uint32_t m = 0;
+
+	if (!acc->n)
+		return all;
+	for (size_t i = 0; i < acc->n; i++)
+		for (size_t k = 0; w[k]; k++)
+			if (!strcmp(w[k], acc->v[i]))
+				m |= bits[k];
+	return m;
+}
+
+void be_lower_signal_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	static const char *const w[] = { "send", "write", "w",	"receive",
+					 "read", "r",	  "rw", NULL };
+	static const uint32_t bits[] = { 2, 2, 2, 4, 4, 4, 6 };
+	struct dfa_byteset sigs = { { 0 } };
+	bool have_set = false;
+	dfa_pat_t head, pat;
+
+	if (!l->abi->signal || r->q.mode == IR_MODE_PROMPT)
+		return;
+	for (const struct ir_cond *c = r->u.ipc.conds; c; c = c->next) {
+		if (strcmp(c->name, "set"))
+			continue;
+		have_set = true;
+		for (size_t i = 0; i < c->values.n; i++) {
+			int b = be_signal_byte(c->values.v[i]);
+
+			if (b < 0) {
+				diag_error(l->cu, c->loc,
+					   "unknown signal \"%s\"",
+					   c->values.v[i]);
+				l->rc = -EINVAL;
+				return;
+			}
+			dfa_byteset_add(&sigs, (uint8_t)b);
+		}
+	}
+	if (have_set) {
+		head = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, BE_CLASS_SIGNAL),
+				   dfa_pat_class(l->dc, &sigs));
+	} else {
+		dfa_byteset_add_range(&sigs, 0, 255);
+		head = dfa_pat_union(
+			l->dc, dfa_pat_bytes(l->dc, "\x10\x0a", 2),
+			dfa_pat_cat(l->dc,
+				    dfa_pat_byte(l->dc, BE_CLASS_SIGNAL),
+				    dfa_pat_class(l->dc, &sigs)));
+	}
+	pat = dfa_pat_cat(l->dc, head, be_peer_pat(l, r));
+	be_pdb_entry(l, r, pat, be_words(&r->u.ipc.access, w, bits, 6));
+}
+
+void be_lower_ptrace_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	static const char *const w[] = { "read",  "r",	      "readby",
+					 "trace", "write",    "w",
+					 "tracedby", "rw",    NULL };
+	static const uint32_t bits[] = { 4, 4, 0x10, 2, 2, 2, 8, 6 };
+	dfa_pat_t head;
+
+	if (!l->abi->ptrace || r->q.mode == IR_MODE_PROMPT)
+		return;
+	head = dfa_pat_union(l->dc, dfa_pat_bytes(l->dc, "\x10\x09", 2),
+			     dfa_pat_byte(l->dc, BE_CLASS_PTRACE));
+	be_pdb_entry(l, r, dfa_pat_cat(l->dc, head, be_peer_pat(l, r)),
+		     be_words(&r->u.ipc.access, w, bits, 0x1e));
+}
+
+void be_lower_dbus_rule(struct be_lower *l, const struct ir_rule *r)
+{
+	if (!l->abi->dbus)
+		return;
+	diag_error(l->cu, r->loc,
+		   "profile %s: dbus rules are not supported by this compiler's backend",
+		   l->hname);
+	l->rc = -EINVAL;
+}
+
+/* --- markers -------------------------------------------------------------- */
+
+void be_lower_markers(struct be_lower *l)
+{
+	struct be_perm p = { 0 };
+	uint32_t id;
+
+	if (!l->abi->policydb)
+		return;
+	p.perms = 0x4;
+	id = be_add_perm(l, &p);
+	be_add_entry(l, BE_AUT_PDB, dfa_pat_byte(l->dc, BE_CLASS_FILE), id);
+	if (l->abi->mount)
+		be_add_entry(l, BE_AUT_PDB,
+			     dfa_pat_byte(l->dc, BE_CLASS_MOUNT), id);
+	if (l->abi->dbus)
+		be_add_entry(l, BE_AUT_PDB,
+			     dfa_pat_byte(l->dc, BE_CLASS_DBUS), id);
+	if (l->abi->signal)
+		be_add_entry(l, BE_AUT_PDB,
+			     dfa_pat_byte(l->dc, BE_CLASS_SIGNAL), id);
+	if (l->abi->ptrace)
+		be_add_entry(l, BE_AUT_PDB,
+			     dfa_pat_byte(l->dc, BE_CLASS_PTRACE), id);
+	if (l->abi->network_v8)
+		be_add_entry(l, BE_AUT_PDB,
+			     dfa_pat_byte(l->dc, BE_CLASS_NET), id);
+}
