@@ -262,21 +262,11 @@ static uint32_t pm_insert(struct pairmap *m, uint32_t sa, uint32_t sb,
 static unsigned int joint_classes(const struct aut *x, const struct aut *y,
 				  uint16_t *rep)
 {
-	static const char pref[] =
-		"abcdefghijklmnopqrstuvwxyz0123456789/ABCDEFGHIJKLMNOPQRSTUV"
-		"WXYZ._-+:@,=~";
-	uint32_t seen[256 * 4];
+	uint32_t seen[256];
 	uint8_t order[256];
-	bool used[256] = { false };
-	unsigned int n = 0, k = 0, i;
+	unsigned int n = 0, i;
 
-	for (i = 0; pref[i]; i++) {
-		order[k++] = (uint8_t)pref[i];
-		used[(uint8_t)pref[i]] = true;
-	}
-	for (i = 0; i < 256; i++)
-		if (!used[i])
-			order[k++] = (uint8_t)i;
+	policy_byte_order(order);
 	for (i = 0; i < 256; i++) {
 		uint8_t c = order[i];
 		uint32_t key = (aut_class(x, c) << 8) | aut_class(y, c);

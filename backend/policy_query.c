@@ -658,7 +658,7 @@ const char *policy_perms_str(struct arena *a, unsigned int cls, uint32_t perms)
 	if (cls == POLICY_CLASS_MOUNT) {
 		static const char *const mnt[7] = {
 			"pivot_root", "mount", "umount", NULL, NULL, NULL,
-			"cont_match",
+			"data",
 		};
 		for (i = 0; i < 7; i++)
 			if ((perms & (1u << i)) && mnt[i])
@@ -749,6 +749,23 @@ const char *policy_file_half_str(struct arena *a,
 		sb_str(&b, arena_sprintf(a, " (exec bits 0x%x without x)",
 					 h->raw & 0x3f80));
 	return sb_done(&b, "-");
+}
+
+void policy_byte_order(uint8_t order[256])
+{
+	static const char pref[] =
+		"abcdefghijklmnopqrstuvwxyz0123456789/ABCDEFGHIJKLMNOPQRSTUV"
+		"WXYZ._-+:@,=~";
+	bool used[256] = { false };
+	unsigned int i, k = 0;
+
+	for (i = 0; pref[i]; i++) {
+		order[k++] = (uint8_t)pref[i];
+		used[(uint8_t)pref[i]] = true;
+	}
+	for (i = 0; i < 256; i++)
+		if (!used[i])
+			order[k++] = (uint8_t)i;
 }
 
 const char *policy_escape(struct arena *a, const uint16_t *syms, size_t n)

@@ -453,6 +453,14 @@ const char *policy_file_half_str(struct arena *a,
 				 const struct policy_file_half *h);
 
 /**
+ * policy_byte_order - all 256 byte values, most readable first (lower
+ * case letters, digits, '/', upper case, punctuation, then the rest), so
+ * that witness strings pick readable representatives
+ * @order: filled with a permutation of 0..255
+ */
+void policy_byte_order(uint8_t order[256]);
+
+/**
  * policy_escape - a byte string made readable: printable ASCII as is,
  * "\\" doubled, NUL as "\\0", other bytes "\\xHH", POLICY_OOB as "<oob>"
  * @a: borrowed arena

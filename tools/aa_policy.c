@@ -147,7 +147,8 @@ static void dump_transitions(struct arena *a, const struct policy_dfa *d,
 }
 
 static void dump_accept(struct arena *a, const struct policy_profile *p,
-			const char *kind, uint32_t a1, uint32_t a2)
+			const char *kind, uint32_t a1, uint32_t a2,
+			const uint16_t *w, size_t wn)
 {
 	if (!strcmp(kind, "file")) {
 		struct policy_file_perms f;
@@ -161,14 +162,57 @@ static void dump_accept(struct arena *a, const struct policy_profile *p,
 		printf("%s", a1 & 1 ? "attach" : "no attach");
 	} else {
 		struct policy_perms pm;
+		unsigned int cls = 0;
 
-		policy_compute_perms(a1, a2, &pm);
-		printf("allow %s", policy_perms_str(a, 0, pm.allow));
+		if (w && wn)
+			cls = w[0] == POLICY_CLASS_LABEL && wn > 1 ? w[1] : w[0];
+		if (cls == POLICY_CLASS_MOUNT)
+			policy_compute_mnt_perms(a1, a2, &pm);
+		else
+			policy_compute_perms(a1, a2, &pm);
+		if (w && wn == 1)
+			printf("class marker; ");
+		printf("allow %s", policy_perms_str(a, cls, pm.allow));
 		if (pm.audit)
-			printf(" audit %s", policy_perms_str(a, 0, pm.audit));
+			printf(" audit %s", policy_perms_str(a, cls, pm.audit));
 		if (pm.quiet)
-			printf(" quiet %s", policy_perms_str(a, 0, pm.quiet));
+			printf(" quiet %s", policy_perms_str(a, cls, pm.quiet));
 	}
+}
+
+/* Shortest input from @start to every state (BFS); NULL where unreachable. */
+static uint16_t **witnesses(struct arena *a, const struct policy_dfa *d,
+			    uint32_t start, bool oob, size_t **lens)
+{
+	uint16_t **w = arena_alloc_array(a, d->nstates, sizeof(*w));
+	uint32_t *queue = arena_alloc_array(a, d->nstates, sizeof(*queue));
+	size_t head = 0, tail = 0;
+	uint8_t order[256];
+	unsigned int k;
+
+	policy_byte_order(order);
+	*lens = arena_alloc_array(a, d->nstates, sizeof(**lens));
+	w[start] = arena_alloc(a, sizeof(uint16_t));
+	queue[tail++] = start;
+	while (head < tail) {
+		uint32_t s = queue[head++];
+
+		for (k = 0; k < (oob ? 257u : 256u); k++) {
+			unsigned int c = k == 256 ? 256 : order[k];
+			uint32_t t = c == 256 ? policy_dfa_oob(d, s) :
+					        policy_dfa_step(d, s, (uint8_t)c);
+			size_t n = (*lens)[s];
+
+			if (!t || w[t])
+				continue;
+			w[t] = arena_alloc_array(a, n + 1, sizeof(uint16_t));
+			memcpy(w[t], w[s], n * sizeof(uint16_t));
+			w[t][n] = c == 256 ? POLICY_OOB : (uint16_t)c;
+			(*lens)[t] = n + 1;
+			queue[tail++] = t;
+		}
+	}
+	return w;
 }
 
 static void dump_dfa(struct arena *a, const struct policy_profile *p,
@@ -176,6 +220,9 @@ static void dump_dfa(struct arena *a, const struct policy_profile *p,
 		     uint32_t start, bool states)
 {
 	uint32_t i, nacc = 0;
+	size_t *lens;
+	uint16_t **w;
+	struct arena_mark m = arena_mark(a);
 
 	printf("  %-13s %u states, %u next/check entries, %s, start %u, "
 	       "header flags 0x%x, at 0x%zx (%u pad bytes, %zu bytes)\n",
@@ -186,14 +233,26 @@ static void dump_dfa(struct arena *a, const struct policy_profile *p,
 		if (d->accept[i] || d->accept2[i])
 			nacc++;
 	printf("    accepting states: %u\n", nacc);
+	w = witnesses(a, d, start, !strcmp(kind, "xmatch"), &lens);
 	for (i = 0; i < d->nstates; i++) {
-		if (!states && !d->accept[i] && !d->accept2[i])
+		bool acc = d->accept[i] || d->accept2[i];
+
+		if (!states && !acc)
 			continue;
-		printf("    state %u: accept1 0x%08x accept2 0x%08x", i,
-		       d->accept[i], d->accept2[i]);
-		if (d->accept[i] || d->accept2[i]) {
+		printf("    state %u", i);
+		if (!w[i])
+			printf(" (unreachable)");
+		else if (!strcmp(kind, "policydb"))
+			printf(" \"%s\" [%s]", policy_escape(a, w[i], lens[i]),
+			       policy_describe_pdb(a, w[i], lens[i]));
+		else
+			printf(" \"%s\"", policy_escape(a, w[i], lens[i]));
+		printf(": accept1 0x%08x accept2 0x%08x", d->accept[i],
+		       d->accept2[i]);
+		if (acc) {
 			printf(": ");
-			dump_accept(a, p, kind, d->accept[i], d->accept2[i]);
+			dump_accept(a, p, kind, d->accept[i], d->accept2[i],
+				    w[i], lens[i]);
 		}
 		printf("\n");
 		if (states) {
@@ -205,6 +264,7 @@ static void dump_dfa(struct arena *a, const struct policy_profile *p,
 			dump_transitions(a, d, i);
 		}
 	}
+	arena_release(a, m);
 }
 
 static void dump_profile(struct arena *a, const struct policy_profile *p,
