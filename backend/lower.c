@@ -132,19 +132,84 @@ const char *be_collapse_slashes(struct arena *a, const char *s)
 	return out;
 }
 
-uint32_t be_literal_prefix_len(const char *glob)
+/* Note [xmatch-len]: 3.0.8's priority floor, inferred from its output on
+ * many attachments: walking the glob, a literal character or a positive
+ * class counts 1; an alternation counts its shortest alternative; '?' and
+ * a negated class count 1 and end the count; a star ends it, after
+ * counting 1 for the [^/] a whole-component star begins with (language.md
+ * 4.3). Examples: /usr/bin/foo* 12, /{,usr/}bin/ping 9, /a?b 3, /a[bc]d 4,
+ * /ab/ followed by a double star 5, /a*b 2.
+ */
+static uint32_t be_xlen(const char **sp, const char *start, bool *stop,
+			int depth)
 {
+	const char *s = *sp;
 	uint32_t n = 0;
 
-	for (const char *s = glob; *s; s++, n++) {
-		if (*s == '\\' && s[1]) {
-			s++;
-			continue;
-		}
-		if (strchr("*?[{", *s))
+	while (*s && !*stop) {
+		if (depth && (*s == ',' || *s == '}'))
 			break;
+		if (*s == '\\' && s[1]) {
+			s += 2;
+			n++;
+		} else if (*s == '*') {
+			const char *e = s;
+
+			while (*e == '*')
+				e++;
+			if (s > start && s[-1] == '/' && (*e == '/' || !*e))
+				n++;
+			*stop = true;
+		} else if (*s == '?') {
+			n++;
+			*stop = true;
+		} else if (*s == '[') {
+			bool neg = s[1] == '^';
+
+			s += neg ? 2 : 1;
+			if (*s == ']')
+				s++;
+			while (*s && *s != ']')
+				s += (*s == '\\' && s[1]) ? 2 : 1;
+			if (*s)
+				s++;
+			n++;
+			*stop = neg;
+		} else if (*s == '{') {
+			uint32_t best = UINT32_MAX;
+			bool any_stop = false;
+
+			s++;
+			for (;;) {
+				bool st = false;
+				uint32_t k = be_xlen(&s, start, &st, depth + 1);
+
+				best = k < best ? k : best;
+				any_stop |= st;
+				while (*s && *s != ',' && *s != '}')
+					s++;
+				if (*s != ',')
+					break;
+				s++;
+			}
+			if (*s == '}')
+				s++;
+			n += best == UINT32_MAX ? 0 : best;
+			*stop = any_stop;
+		} else {
+			s++;
+			n++;
+		}
 	}
+	*sp = s;
 	return n;
+}
+
+uint32_t be_literal_prefix_len(const char *glob)
+{
+	bool stop = false;
+
+	return be_xlen(&glob, glob, &stop, 0);
 }
 
 /* Note [attachment]: 3.0.8 builds an xmatch DFA when the profile has an

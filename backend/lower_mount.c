@@ -129,6 +129,20 @@ static dfa_pat_t be_flag_bytes(struct be_lower *l, uint32_t req, uint32_t opt)
 	return p;
 }
 
+/* Any flag bytes that include MS_REMOUNT's (the kernel always passes it
+ * for a remount): [\x01-\x05]* \x06 [\x07-\xff]*.
+ */
+static dfa_pat_t be_remount_any(struct be_lower *l)
+{
+	struct dfa_byteset lo = { { 0 } }, hi = { { 0 } };
+
+	dfa_byteset_add_range(&lo, 1, BE_MS_REMOUNT);
+	dfa_byteset_add_range(&hi, BE_MS_REMOUNT + 2, 255);
+	return be_pat_cat3(l, dfa_pat_star(l->dc, dfa_pat_class(l->dc, &lo)),
+			   dfa_pat_byte(l->dc, BE_MS_REMOUNT + 1),
+			   dfa_pat_star(l->dc, dfa_pat_class(l->dc, &hi)));
+}
+
 static void be_mnt_entry(struct be_lower *l, const struct ir_rule *r,
 			 dfa_pat_t pat, uint32_t perms, uint32_t audit)
 {
@@ -174,7 +188,7 @@ static void be_mount_group(struct be_lower *l, const struct ir_rule *r,
 {
 	const struct ir_mount_rule *m = &r->u.mount;
 	uint32_t all = req | opt;
-	dfa_pat_t none = dfa_pat_epsilon(l->dc), flags;
+	dfa_pat_t none = be_pat_nonnul(l, false), flags;
 
 	if (any_flags)
 		flags = be_pat_nonnul(l, false);
@@ -182,7 +196,7 @@ static void be_mount_group(struct be_lower *l, const struct ir_rule *r,
 		flags = be_flag_bytes(l, req, opt);
 	if (m->kind == IR_MOUNT_REMOUNT || (all & BE_MSB(BE_MS_REMOUNT))) {
 		if (any_flags)
-			flags = be_pat_nonnul(l, false);
+			flags = be_remount_any(l);
 		else
 			flags = be_flag_bytes(l, req & ~BE_MSB(BE_MS_REMOUNT),
 					      opt | BE_MSB(BE_MS_REMOUNT));

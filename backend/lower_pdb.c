@@ -239,7 +239,8 @@ void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 
 /* Note [unix-widening]: without fine-grained unix mediation 3.0.8 turns
  * an allow unix rule into `network unix [type]` with every network
- * permission and drops deny unix rules (policy-blob.md 7.2.6).
+ * permission (types 0-15 when none is given, unlike `network unix`) and
+ * drops deny unix rules (policy-blob.md 7.2.6, observed).
  */
 void be_lower_unix_rule(struct be_lower *l, const struct ir_rule *r)
 {
@@ -268,7 +269,7 @@ void be_lower_unix_rule(struct be_lower *l, const struct ir_rule *r)
 				dfa_byteset_add(&t, types[k].t);
 	}
 	if (!t.w[0])
-		be_types_default(&t);
+		dfa_byteset_add_range(&t, 0, 15);
 	be_pdb_entry(l, r, be_net_pat(l, &f, &t), BE_NET_ALL);
 }
 
