@@ -1,0 +1,46 @@
+#!/bin/busybox sh
+# /init of the kernel-test initramfs. Stage 1 copies the initramfs into a
+# tmpfs and switch_roots into it (pivot_root cannot leave rootfs). Stage 2
+# mounts the pseudo file systems, loads the enforce blobs (one write each),
+# runs the checks, replaces them with the complain blobs, runs the checks
+# again, and powers off. Every result line starts with "KT ".
+bb=/bin/busybox
+if [ ! -e /.stage2 ]; then
+	$bb mkdir -p /newroot
+	$bb mount -t tmpfs -o mode=0755 tmpfs /newroot
+	$bb cp -a /bin /kt /init /newroot/
+	$bb touch /newroot/.stage2
+	exec $bb switch_root /newroot /init
+fi
+
+$bb --install -s /bin
+mkdir -p /proc /sys /dev /tmp /mnt
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t securityfs securityfs /sys/kernel/security
+mount -t tmpfs tmpfs /tmp
+echo 0 > /proc/sys/kernel/printk_ratelimit
+echo 0 > /proc/sys/kernel/yama/ptrace_scope 2>/dev/null
+ip link set lo up 2>/dev/null
+
+echo "KT BOOT $(uname -r) $(cut -d' ' -f1 /proc/uptime)"
+if [ ! -e /sys/kernel/security/apparmor/.replace ]; then
+	echo "KT ABORT apparmor is not enabled"
+	poweroff -f
+fi
+
+# pass NAME: load /kt/NAME/*.bin, then run the checks
+pass() {
+	dmesg -c > /dev/null
+	if ! /bin/ktrun load /kt/$1/*.bin; then
+		dmesg | grep 'apparmor="STATUS"' | sed 's/^/KT DMESG /'
+	fi
+	/bin/ktrun run $1 /kt/checks
+}
+
+for p in $(cat /kt/passes); do
+	pass "$p"
+done
+echo "KT DONE $(cut -d' ' -f1 /proc/uptime)"
+poweroff -f

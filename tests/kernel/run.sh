@@ -1,0 +1,201 @@
+#!/bin/sh
+# Kernel tests: compiles the profiles in tests/kernel/suite/ with the
+# compiler under test, boots Debian's kernel under qemu (TCG) with a
+# busybox initramfs holding the blobs, the probe and the checks, loads
+# the blobs, runs every check in enforce mode and again with the profiles
+# compiled in complain mode (the negative control), and compares.
+#
+# usage: tests/kernel/run.sh [BUILD]
+# env:   AACC_KERNEL_COMPILER  compiler to test (default: DEFAULT_COMPILER)
+#        AACC_KERNEL_EXTENSIONS=0|1  run "#@ REQUIRES aacc" files (default:
+#                              1 when the compiler is not 3.0.8)
+#        AACC_KERNEL_CONTROL=0 skip the complain-mode pass
+#        AACC_KERNEL_ONLY=GLOB only suite files matching GLOB
+#        AACC_KERNEL_TIMEOUT   seconds before the VM is killed (600)
+#        AACC_KERNEL_VERBOSE=1 print every check, not only failures
+#        AACC_KERNEL_CACHE     kernel cache directory (fetch-kernel.sh)
+# exit:  0 all passed, 1 a failure, 77 skipped (no qemu, kernel, features)
+set -u
+
+# The one variable to change when our backend can emit blobs:
+# DEFAULT_COMPILER='$B/apparmor_parser'
+DEFAULT_COMPILER=/sbin/apparmor_parser
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+B=${1:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+work=$B/kernel
+suite=$here/suite
+skip() { echo "kernel: skipped: $*" >&2; exit 77; }
+die() { echo "kernel: FAILED: $*" >&2; exit 1; }
+
+compiler=${AACC_KERNEL_COMPILER:-$(eval echo "$DEFAULT_COMPILER")}
+
+# --- host tools ------------------------------------------------------------
+static_busybox() {
+	[ -x /bin/busybox ] || return 1
+	if command -v readelf >/dev/null; then
+		! readelf -l /bin/busybox | grep -q 'program interpreter'
+	else
+		dpkg-query -W -f='${Status}' busybox-static 2>/dev/null |
+			grep -q 'ok installed'
+	fi
+}
+need_pkgs() {
+	p=""
+	command -v qemu-system-x86_64 >/dev/null || p="$p qemu-system-x86"
+	static_busybox || p="$p busybox-static"
+	command -v cpio >/dev/null || p="$p cpio"
+	command -v xz >/dev/null || p="$p xz-utils"
+	command -v gcc >/dev/null || p="$p gcc libc6-dev"
+	echo "$p"
+}
+missing=$(need_pkgs)
+if [ -n "$missing" ] && [ "$(id -u)" -eq 0 ]; then
+	echo "kernel: installing$missing" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $missing >/dev/null 2>&1 ||
+		{ apt-get update -q >/dev/null 2>&1 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $missing >/dev/null 2>&1; }
+	missing=$(need_pkgs)
+fi
+[ -z "$missing" ] || skip "missing packages:$missing (run as root to install them)"
+
+feat=$top/../shared/features/linux-6.1-debian.features
+[ -r "$feat" ] || skip "no features file $feat (../shared is absent)"
+[ -x "$compiler" ] || skip "compiler $compiler not built"
+
+kernel=$("$here/fetch-kernel.sh") || skip "no kernel image (see fetch-kernel.sh messages)"
+
+if [ -z "${AACC_KERNEL_EXTENSIONS:-}" ]; then
+	if "$compiler" --version 2>/dev/null | grep -q 'Novell'; then
+		AACC_KERNEL_EXTENSIONS=0
+	else
+		AACC_KERNEL_EXTENSIONS=1
+	fi
+fi
+
+# --- build the probe, the runner and the blobs --------------------------------
+rm -rf "$work"
+mkdir -p "$work/root/bin" "$work/root/kt/enforce" "$work/root/kt/complain" ||
+	die "cannot create $work"
+warn="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wundef -Wformat=2"
+for p in probe runner; do
+	gcc -std=c11 -D_GNU_SOURCE -static -O2 $warn -o "$work/$p" \
+		"$here/$p.c" || die "cannot build $p.c"
+done
+cp "$work/probe" "$work/root/bin/probe"
+cp "$work/runner" "$work/root/bin/ktrun"
+cp /bin/busybox "$work/root/bin/busybox"
+cp "$here/init.sh" "$work/root/init"
+chmod 755 "$work/root/init"
+
+passes="enforce"
+[ "${AACC_KERNEL_CONTROL:-1}" = 0 ] || passes="enforce complain"
+echo "$passes" > "$work/root/kt/passes"
+
+files=""
+nskip=0
+for f in "$suite"/*.sd; do
+	n=$(basename "$f" .sd)
+	case $n in ${AACC_KERNEL_ONLY:-*}) ;; *) continue ;; esac
+	if grep -q '^#@ REQUIRES aacc' "$f" && [ "$AACC_KERNEL_EXTENSIONS" != 1 ]; then
+		nskip=$((nskip + 1))
+		continue
+	fi
+	files="$files $f"
+done
+[ -n "$files" ] || die "no suite files selected"
+
+cfail=0
+for f in $files; do
+	n=$(basename "$f" .sd)
+	for mode in enforce complain; do
+		flag=""
+		[ $mode = complain ] && flag=-C
+		if ! "$compiler" --config-file=/dev/null -QS $flag -M "$feat" \
+			-I "$suite/include" "$f" > "$work/root/kt/$mode/$n.bin" \
+			2> "$work/$n.$mode.err"; then
+			echo "kernel: $compiler failed on $n.sd ($mode):" >&2
+			sed 's/^/  /' "$work/$n.$mode.err" >&2
+			cfail=1
+		fi
+	done
+done
+[ $cfail = 0 ] || die "the suite does not compile"
+
+# checks file: per suite file an AREA line, its fixtures, its checks
+awk '
+FNR == 1 { n = FILENAME; sub(/.*\//, "", n); sub(/\.sd$/, "", n);
+	   print "AREA " n }
+/^#@ (DIR|FILE|BIN|XATTR|MOUNT) / { sub(/^#@ /, ""); print }
+/^#@ CHECK / { sub(/^#@ CHECK /, ""); print "CHECK " n ":" FNR " " $0 }
+' $files > "$work/root/kt/checks"
+nchecks=$(grep -c '^CHECK ' "$work/root/kt/checks")
+
+(cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet |
+	gzip -1) > "$work/initrd.gz" || die "cannot pack the initramfs"
+
+# --- boot --------------------------------------------------------------------
+echo "kernel: $nchecks checks from $(echo $files | wc -w) files ($nskip need our compiler and were left out), compiler $compiler, kernel $kernel" >&2
+start=$(date +%s)
+timeout "${AACC_KERNEL_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max \
+	-m 512 -smp 2 -display none -nodefaults -no-reboot -serial stdio \
+	-kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 apparmor=1 security=apparmor" \
+	< /dev/null > "$work/serial.log" 2>&1
+qrc=$?
+tr -d '\r' < "$work/serial.log" > "$work/serial.txt"
+echo "kernel: VM ran $(($(date +%s) - start)) s (qemu exit $qrc), log $work/serial.txt" >&2
+
+# --- results -------------------------------------------------------------------
+grep '^KT LOAD FAIL\|^KT DMESG\|^KT ABORT' "$work/serial.txt" >&2
+bad=0
+grep -q '^KT LOAD FAIL\|^KT ABORT' "$work/serial.txt" && bad=1
+for p in $passes; do
+	if [ "${AACC_KERNEL_VERBOSE:-0}" = 1 ]; then
+		grep "^KT $p \(PASS\|FAIL\) " "$work/serial.txt" | cut -d' ' -f2- >&2
+	fi
+	if ! grep -q "^KT $p SUMMARY" "$work/serial.txt"; then
+		echo "kernel: $p pass: no summary (crash, hang or timeout); last lines:" >&2
+		tail -n 15 "$work/serial.txt" | sed 's/^/  /' >&2
+		bad=1
+	fi
+done
+
+# enforce: every check must pass
+ep=$(grep -c '^KT enforce PASS ' "$work/serial.txt")
+ef=$(grep -c '^KT enforce FAIL ' "$work/serial.txt")
+if [ "${AACC_KERNEL_VERBOSE:-0}" != 1 ]; then
+	grep '^KT enforce FAIL ' "$work/serial.txt" | cut -d' ' -f2- >&2
+fi
+[ "$ef" -eq 0 ] && [ "$((ep + ef))" -eq "$nchecks" ] || bad=1
+echo "kernel: enforce: $ep passed, $ef failed (of $nchecks)"
+
+# complain: exactly the checks expecting a DENY not marked "explicit" fail
+if [ "${AACC_KERNEL_CONTROL:-1}" != 0 ]; then
+	awk '$1 == "CHECK" && $(NF) == "DENY" { print $2 }' \
+		"$work/root/kt/checks" | sort > "$work/control.want"
+	grep '^KT complain FAIL ' "$work/serial.txt" | cut -d' ' -f4 |
+		sort > "$work/control.got"
+	cp=$(grep -c '^KT complain PASS ' "$work/serial.txt")
+	cf=$(wc -l < "$work/control.got")
+	cw=$(wc -l < "$work/control.want")
+	ce=$(awk '$1 == "CHECK" && $(NF) == "explicit"' "$work/root/kt/checks" | wc -l)
+	comm -23 "$work/control.want" "$work/control.got" |
+		sed 's/^/kernel: control: passed in complain mode, but it is a denial check: /' >&2
+	comm -13 "$work/control.want" "$work/control.got" |
+		sed 's/^/kernel: control: failed in complain mode, but it is not a denial check: /' >&2
+	if cmp -s "$work/control.want" "$work/control.got" &&
+	   [ "$((cp + cf))" -eq "$nchecks" ]; then
+		echo "kernel: control (complain mode): $cf failed as required ($cw denial checks), $cp passed (incl. $ce explicit deny)"
+	else
+		echo "kernel: control (complain mode): MISMATCH: $cf failed, $cw denial checks expected to fail"
+		bad=1
+	fi
+fi
+
+echo "kernel: $ep passed, $ef failed"
+exit $bad
