@@ -1,0 +1,80 @@
+/* The front end's driver (include/fe.h): reads the top file into the
+ * unit, runs the scanner and the grammar over it and everything it
+ * includes, then the semantic checks. Knows nothing of automata.
+ */
+#include "fe.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "arena.h"
+#include "check.h"
+#include "cu.h"
+#include "fe_int.h"
+#include "vars.h"
+
+static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
+		  struct ir_policy **out)
+{
+	struct fe_parser p;
+	unsigned errors = diag_error_count(cu);
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	p.cu = cu;
+	p.arena = cu->arena;
+	p.st = fe_symtab_create(cu);
+	p.pol = arena_alloc(cu->arena, sizeof(*p.pol));
+	p.pol->symtab = p.st;
+	p.strict = cu->opts && cu->opts->strict;
+	p.pp_out = pp;
+	p.pending_live = -1;
+	p.inc = fe_incscope_new(&p);
+	if (out)
+		*out = p.pol;
+	r = fe_lex_begin(&p, file);
+	if (!r)
+		r = fe_yyparse(&p);
+	fe_lex_end(&p);
+	if (r || diag_error_count(cu) != errors)
+		return -EINVAL;
+	if (check && fe_check_policy(cu, p.st, p.pol))
+		return -EINVAL;
+	return 0;
+}
+
+static const struct src_loc fe_top = { UINT32_MAX, 0, 0 };
+
+int fe_parse_file(struct cu *cu, const char *path, struct ir_policy **out)
+{
+	uint32_t idx;
+	int err = cu_read_file(cu, path, fe_top, &idx);
+
+	if (err)
+		return err;
+	return fe_run(cu, idx, NULL, true, out);
+}
+
+int fe_parse_buffer(struct cu *cu, const char *name, const char *text,
+		    size_t len, struct ir_policy **out)
+{
+	uint32_t idx = cu_add_file(cu, name, text, len, fe_top);
+
+	return fe_run(cu, idx, NULL, true, out);
+}
+
+int fe_preprocess(struct cu *cu, const char *path, const char *text,
+		  size_t len, FILE *out)
+{
+	uint32_t idx;
+
+	if (path) {
+		int err = cu_read_file(cu, path, fe_top, &idx);
+
+		if (err)
+			return err;
+	} else {
+		idx = cu_add_file(cu, "stdin", text, len, fe_top);
+	}
+	return fe_run(cu, idx, out, false, NULL);
+}
