@@ -30,7 +30,7 @@ enum walk_kind { WALK_FILE, WALK_PDB, WALK_XMATCH };
 struct pair {
 	uint32_t sa, sb;
 	uint32_t parent; /* index of the predecessor, UINT32_MAX at the root */
-	uint16_t sym; /* symbol from the predecessor */
+	uint16_t sym;	 /* symbol from the predecessor */
 	uint16_t depth;
 };
 
@@ -296,15 +296,15 @@ static unsigned int joint_classes(const struct aut *x, const struct aut *y,
 static void walk(struct differ *df, const char *profile, enum walk_kind kind,
 		 const struct aut *x, const struct aut *y)
 {
-	static const char *const names[] = { "file", "policydb", "xmatch" };
+	static const char *const names[] = {"file", "policydb", "xmatch"};
 	struct pair *pairs = NULL;
 	size_t npairs = 0, cap = 0, head = 0;
-	struct pairmap map = { 0 };
+	struct pairmap map = {0};
 	uint16_t rep[257];
 	unsigned int nsym, reported = 0;
-	enum policy_diff_kind dk = kind == WALK_FILE ? POLICY_DIFF_FILE :
-				   kind == WALK_PDB  ? POLICY_DIFF_POLICYDB :
-						       POLICY_DIFF_XMATCH;
+	enum policy_diff_kind dk = kind == WALK_FILE  ? POLICY_DIFF_FILE
+				   : kind == WALK_PDB ? POLICY_DIFF_POLICYDB
+						      : POLICY_DIFF_XMATCH;
 
 	if ((!x->d && !x->lit) && (!y->d && !y->lit))
 		return;
@@ -313,9 +313,9 @@ static void walk(struct differ *df, const char *profile, enum walk_kind kind,
 		rep[nsym++] = POLICY_OOB;
 	cap = 1024;
 	pairs = xmalloc(cap * sizeof(*pairs));
-	pairs[0] = (struct pair){ x->d || x->lit ? x->start : 0,
-				  y->d || y->lit ? y->start : 0, UINT32_MAX, 0,
-				  0 };
+	pairs[0] =
+		(struct pair){x->d || x->lit ? x->start : 0,
+			      y->d || y->lit ? y->start : 0, UINT32_MAX, 0, 0};
 	pm_insert(&map, pairs[0].sa, pairs[0].sb, 0);
 	npairs = 1;
 	while (head < npairs) {
@@ -364,8 +364,8 @@ static void walk(struct differ *df, const char *profile, enum walk_kind kind,
 				size_t n;
 				uint16_t *s = path_of(df, pairs, idx, &n);
 
-				add_item(df, dk, profile, names[kind], s, n,
-					 va, vb);
+				add_item(df, dk, profile, names[kind], s, n, va,
+					 vb);
 			} else {
 				df->out->suppressed++;
 			}
@@ -393,9 +393,7 @@ static void walk(struct differ *df, const char *profile, enum walk_kind kind,
 				pairs = xrealloc(pairs, cap * sizeof(*pairs));
 			}
 			pairs[npairs++] = (struct pair){
-				na, nb, idx, rep[i],
-				(uint16_t)(cur.depth + 1)
-			};
+				na, nb, idx, rep[i], (uint16_t)(cur.depth + 1)};
 			if (npairs >= DIFF_MAX_PAIRS)
 				break;
 		}
@@ -450,8 +448,8 @@ static void compare_fields(struct differ *df, const char *name,
 			   const struct policy_profile *x,
 			   const struct policy_profile *y)
 {
-	static const char *const modes[] = { "enforce", "complain", "kill",
-					     "unconfined" };
+	static const char *const modes[] = {"enforce", "complain", "kill",
+					    "unconfined"};
 	struct arena *a = df->a;
 	unsigned int i;
 
@@ -476,10 +474,10 @@ static void compare_fields(struct differ *df, const char *name,
 		const char *rn = policy_number_name("rlimit", i);
 
 		field(df, name, arena_sprintf(a, "rlimit %s", rn),
-		      sx ? arena_sprintf(a, "%llu", (unsigned long long)lx) :
-			   "unset",
-		      sy ? arena_sprintf(a, "%llu", (unsigned long long)ly) :
-			   "unset");
+		      sx ? arena_sprintf(a, "%llu", (unsigned long long)lx)
+			 : "unset",
+		      sy ? arena_sprintf(a, "%llu", (unsigned long long)ly)
+			 : "unset");
 	}
 	if (x->nxattrs != y->nxattrs) {
 		field(df, name, "xattrs",
@@ -559,7 +557,7 @@ int policy_diff(struct arena *a, const struct policy_set *x,
 		const struct policy_set *y, const struct policy_diff_opts *opts,
 		struct policy_diff **out)
 {
-	struct differ df = { .a = a };
+	struct differ df = {.a = a};
 	size_t i;
 
 	df.out = arena_alloc(a, sizeof(*df.out));

@@ -22,85 +22,118 @@ struct name_entry {
 };
 
 static const struct name_entry cap_names[] = {
-	{ 0, "chown" }, { 1, "dac_override" }, { 2, "dac_read_search" },
-	{ 3, "fowner" }, { 4, "fsetid" }, { 5, "kill" }, { 6, "setgid" },
-	{ 7, "setuid" }, { 8, "setpcap" }, { 9, "linux_immutable" },
-	{ 10, "net_bind_service" }, { 11, "net_broadcast" },
-	{ 12, "net_admin" }, { 13, "net_raw" }, { 14, "ipc_lock" },
-	{ 15, "ipc_owner" }, { 16, "sys_module" }, { 17, "sys_rawio" },
-	{ 18, "sys_chroot" }, { 19, "sys_ptrace" }, { 20, "sys_pacct" },
-	{ 21, "sys_admin" }, { 22, "sys_boot" }, { 23, "sys_nice" },
-	{ 24, "sys_resource" }, { 25, "sys_time" }, { 26, "sys_tty_config" },
-	{ 27, "mknod" }, { 28, "lease" }, { 29, "audit_write" },
-	{ 30, "audit_control" }, { 31, "setfcap" }, { 32, "mac_override" },
-	{ 33, "mac_admin" }, { 34, "syslog" }, { 35, "wake_alarm" },
-	{ 36, "block_suspend" }, { 37, "audit_read" }, { 38, "perfmon" },
-	{ 39, "bpf" }, { 40, "checkpoint_restore" }, { 0, NULL },
+	{0, "chown"},
+	{1, "dac_override"},
+	{2, "dac_read_search"},
+	{3, "fowner"},
+	{4, "fsetid"},
+	{5, "kill"},
+	{6, "setgid"},
+	{7, "setuid"},
+	{8, "setpcap"},
+	{9, "linux_immutable"},
+	{10, "net_bind_service"},
+	{11, "net_broadcast"},
+	{12, "net_admin"},
+	{13, "net_raw"},
+	{14, "ipc_lock"},
+	{15, "ipc_owner"},
+	{16, "sys_module"},
+	{17, "sys_rawio"},
+	{18, "sys_chroot"},
+	{19, "sys_ptrace"},
+	{20, "sys_pacct"},
+	{21, "sys_admin"},
+	{22, "sys_boot"},
+	{23, "sys_nice"},
+	{24, "sys_resource"},
+	{25, "sys_time"},
+	{26, "sys_tty_config"},
+	{27, "mknod"},
+	{28, "lease"},
+	{29, "audit_write"},
+	{30, "audit_control"},
+	{31, "setfcap"},
+	{32, "mac_override"},
+	{33, "mac_admin"},
+	{34, "syslog"},
+	{35, "wake_alarm"},
+	{36, "block_suspend"},
+	{37, "audit_read"},
+	{38, "perfmon"},
+	{39, "bpf"},
+	{40, "checkpoint_restore"},
+	{0, NULL},
 };
 
 static const struct name_entry signal_names[] = {
-	{ 1, "hup" }, { 2, "int" }, { 3, "quit" }, { 4, "ill" },
-	{ 5, "trap" }, { 6, "abrt" }, { 7, "bus" }, { 8, "fpe" },
-	{ 9, "kill" }, { 10, "usr1" }, { 11, "segv" }, { 12, "usr2" },
-	{ 13, "pipe" }, { 14, "alrm" }, { 15, "term" }, { 16, "stkflt" },
-	{ 17, "chld" }, { 18, "cont" }, { 19, "stop" }, { 20, "stp" },
-	{ 21, "ttin" }, { 22, "ttou" }, { 23, "urg" }, { 24, "xcpu" },
-	{ 25, "xfsz" }, { 26, "vtalrm" }, { 27, "prof" }, { 28, "winch" },
-	{ 29, "io" }, { 30, "pwr" }, { 31, "sys" }, { 32, "emt" },
-	{ 33, "lost" }, { 34, "unused" }, { 35, "exists" }, { 0, NULL },
+	{1, "hup"},   {2, "int"},     {3, "quit"},    {4, "ill"},
+	{5, "trap"},  {6, "abrt"},    {7, "bus"},     {8, "fpe"},
+	{9, "kill"},  {10, "usr1"},   {11, "segv"},   {12, "usr2"},
+	{13, "pipe"}, {14, "alrm"},   {15, "term"},   {16, "stkflt"},
+	{17, "chld"}, {18, "cont"},   {19, "stop"},   {20, "stp"},
+	{21, "ttin"}, {22, "ttou"},   {23, "urg"},    {24, "xcpu"},
+	{25, "xfsz"}, {26, "vtalrm"}, {27, "prof"},   {28, "winch"},
+	{29, "io"},   {30, "pwr"},    {31, "sys"},    {32, "emt"},
+	{33, "lost"}, {34, "unused"}, {35, "exists"}, {0, NULL},
 };
 
 static const struct name_entry af_names[] = {
-	{ 0, "unspec" }, { 1, "unix" }, { 2, "inet" }, { 3, "ax25" },
-	{ 4, "ipx" }, { 5, "appletalk" }, { 6, "netrom" }, { 7, "bridge" },
-	{ 8, "atmpvc" }, { 9, "x25" }, { 10, "inet6" }, { 11, "rose" },
-	{ 12, "decnet" }, { 13, "netbeui" }, { 14, "security" },
-	{ 15, "key" }, { 16, "netlink" }, { 17, "packet" }, { 18, "ash" },
-	{ 19, "econet" }, { 20, "atmsvc" }, { 21, "rds" }, { 22, "sna" },
-	{ 23, "irda" }, { 24, "pppox" }, { 25, "wanpipe" }, { 26, "llc" },
-	{ 27, "ib" }, { 28, "mpls" }, { 29, "can" }, { 30, "tipc" },
-	{ 31, "bluetooth" }, { 32, "iucv" }, { 33, "rxrpc" }, { 34, "isdn" },
-	{ 35, "phonet" }, { 36, "ieee802154" }, { 37, "caif" },
-	{ 38, "alg" }, { 39, "nfc" }, { 40, "vsock" }, { 41, "kcm" },
-	{ 42, "qipcrtr" }, { 43, "smc" }, { 44, "xdp" }, { 45, "mctp" },
-	{ 0, NULL },
+	{0, "unspec"},	    {1, "unix"},       {2, "inet"},
+	{3, "ax25"},	    {4, "ipx"},	       {5, "appletalk"},
+	{6, "netrom"},	    {7, "bridge"},     {8, "atmpvc"},
+	{9, "x25"},	    {10, "inet6"},     {11, "rose"},
+	{12, "decnet"},	    {13, "netbeui"},   {14, "security"},
+	{15, "key"},	    {16, "netlink"},   {17, "packet"},
+	{18, "ash"},	    {19, "econet"},    {20, "atmsvc"},
+	{21, "rds"},	    {22, "sna"},       {23, "irda"},
+	{24, "pppox"},	    {25, "wanpipe"},   {26, "llc"},
+	{27, "ib"},	    {28, "mpls"},      {29, "can"},
+	{30, "tipc"},	    {31, "bluetooth"}, {32, "iucv"},
+	{33, "rxrpc"},	    {34, "isdn"},      {35, "phonet"},
+	{36, "ieee802154"}, {37, "caif"},      {38, "alg"},
+	{39, "nfc"},	    {40, "vsock"},     {41, "kcm"},
+	{42, "qipcrtr"},    {43, "smc"},       {44, "xdp"},
+	{45, "mctp"},	    {0, NULL},
 };
 
 static const struct name_entry type_names[] = {
-	{ 1, "stream" }, { 2, "dgram" }, { 3, "raw" }, { 4, "rdm" },
-	{ 5, "seqpacket" }, { 6, "dccp" }, { 10, "packet" }, { 0, NULL },
+	{1, "stream"},	  {2, "dgram"}, {3, "raw"},	{4, "rdm"},
+	{5, "seqpacket"}, {6, "dccp"},	{10, "packet"}, {0, NULL},
 };
 
 static const struct name_entry rlimit_names[] = {
-	{ 0, "cpu" }, { 1, "fsize" }, { 2, "data" }, { 3, "stack" },
-	{ 4, "core" }, { 5, "rss" }, { 6, "nproc" }, { 7, "nofile" },
-	{ 8, "memlock" }, { 9, "as" }, { 10, "locks" }, { 11, "sigpending" },
-	{ 12, "msgqueue" }, { 13, "nice" }, { 14, "rtprio" },
-	{ 15, "rttime" }, { 0, NULL },
+	{0, "cpu"},	  {1, "fsize"}, {2, "data"},	{3, "stack"},
+	{4, "core"},	  {5, "rss"},	{6, "nproc"},	{7, "nofile"},
+	{8, "memlock"},	  {9, "as"},	{10, "locks"},	{11, "sigpending"},
+	{12, "msgqueue"}, {13, "nice"}, {14, "rtprio"}, {15, "rttime"},
+	{0, NULL},
 };
 
 /* Mount flag bit numbers (MS_* = 1 << n). */
 static const struct name_entry mountflag_names[] = {
-	{ 0, "ro" }, { 1, "nosuid" }, { 2, "nodev" }, { 3, "noexec" },
-	{ 4, "sync" }, { 5, "remount" }, { 6, "mand" }, { 7, "dirsync" },
-	{ 8, "nosymfollow" }, { 10, "noatime" }, { 11, "nodiratime" },
-	{ 12, "bind" }, { 13, "move" }, { 14, "rec" }, { 15, "silent" },
-	{ 16, "acl" }, { 17, "unbindable" }, { 18, "private" },
-	{ 19, "slave" }, { 20, "shared" }, { 21, "relatime" },
-	{ 22, "kernmount" }, { 23, "iversion" }, { 24, "strictatime" },
-	{ 25, "lazytime" }, { 28, "nosec" }, { 29, "born" },
-	{ 30, "active" }, { 31, "nouser" }, { 0, NULL },
+	{0, "ro"},	   {1, "nosuid"},      {2, "nodev"},
+	{3, "noexec"},	   {4, "sync"},	       {5, "remount"},
+	{6, "mand"},	   {7, "dirsync"},     {8, "nosymfollow"},
+	{10, "noatime"},   {11, "nodiratime"}, {12, "bind"},
+	{13, "move"},	   {14, "rec"},	       {15, "silent"},
+	{16, "acl"},	   {17, "unbindable"}, {18, "private"},
+	{19, "slave"},	   {20, "shared"},     {21, "relatime"},
+	{22, "kernmount"}, {23, "iversion"},   {24, "strictatime"},
+	{25, "lazytime"},  {28, "nosec"},      {29, "born"},
+	{30, "active"},	   {31, "nouser"},     {0, NULL},
 };
 
 static const struct name_entry class_names[] = {
-	{ 0, "entry" }, { 1, "unknown" }, { 2, "file" }, { 3, "cap" },
-	{ 4, "net-unix" }, { 5, "rlimits" }, { 6, "domain" },
-	{ 7, "mount" }, { 8, "ns_domain" }, { 9, "ptrace" },
-	{ 10, "signal" }, { 11, "xmatch" }, { 12, "env" }, { 13, "argv" },
-	{ 14, "network" }, { 15, "network-v9" }, { 16, "label" },
-	{ 17, "posix_mqueue" }, { 18, "sysv_mqueue" }, { 19, "module" },
-	{ 20, "display_lsm" }, { 21, "ns" }, { 22, "io_uring" },
-	{ 32, "dbus" }, { 0, NULL },
+	{0, "entry"},	     {1, "unknown"},   {2, "file"},
+	{3, "cap"},	     {4, "net-unix"},  {5, "rlimits"},
+	{6, "domain"},	     {7, "mount"},     {8, "ns_domain"},
+	{9, "ptrace"},	     {10, "signal"},   {11, "xmatch"},
+	{12, "env"},	     {13, "argv"},     {14, "network"},
+	{15, "network-v9"},  {16, "label"},    {17, "posix_mqueue"},
+	{18, "sysv_mqueue"}, {19, "module"},   {20, "display_lsm"},
+	{21, "ns"},	     {22, "io_uring"}, {32, "dbus"},
+	{0, NULL},
 };
 
 static const struct name_entry *name_table(const char *table)
@@ -246,8 +279,7 @@ static uint32_t map_xbits(uint32_t x)
 void policy_compute_perms(uint32_t a1, uint32_t a2, struct policy_perms *out)
 {
 	out->allow = (a1 & 0x7f) | (a1 & 0x80000000u) |
-		     map_xbits((a1 >> 7) & 0x7f) |
-		     map_other((a1 >> 14) & 0x7f);
+		     map_xbits((a1 >> 7) & 0x7f) | map_other((a1 >> 14) & 0x7f);
 	out->audit = (a2 & 0x7f) | map_other((a2 >> 14) & 0x7f);
 	out->quiet = ((a2 >> 7) & 0x7f) | map_xbits((a1 >> 21) & 0x7f) |
 		     map_other((a2 >> 21) & 0x7f);
@@ -309,8 +341,8 @@ void policy_query_network(const struct policy_profile *p, unsigned int family,
 			  unsigned int type, uint32_t request,
 			  struct policy_answer *out)
 {
-	uint8_t buf[4] = { (uint8_t)(family >> 8), (uint8_t)family,
-			   (uint8_t)(type >> 8), (uint8_t)type };
+	uint8_t buf[4] = {(uint8_t)(family >> 8), (uint8_t)family,
+			  (uint8_t)(type >> 8), (uint8_t)type};
 	uint32_t s = policy_class_start(p, POLICY_CLASS_NET);
 
 	memset(out, 0, sizeof(*out));
@@ -326,8 +358,8 @@ void policy_query_network(const struct policy_profile *p, unsigned int family,
 	out->allowed = (out->perms.allow & request) == request;
 }
 
-void policy_query_pdb(const struct policy_profile *p, const void *buf,
-		      size_t n, struct policy_answer *out)
+void policy_query_pdb(const struct policy_profile *p, const void *buf, size_t n,
+		      struct policy_answer *out)
 {
 	uint32_t s;
 
@@ -421,7 +453,7 @@ static void label_match(const struct policy_profile *p, uint32_t start,
 	size_t n = label_split(peer, c), i;
 	uint32_t s = start;
 	bool any = false;
-	struct policy_perms acc = { ALL_PERMS, 0, ALL_PERMS };
+	struct policy_perms acc = {ALL_PERMS, 0, ALL_PERMS};
 
 	for (i = 0; i < n; i++) {
 		if (!comp_visible(p, &c[i]))
@@ -444,7 +476,7 @@ static void label_match(const struct policy_profile *p, uint32_t start,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct policy_perms t = { 0, 0, 0 };
+		struct policy_perms t = {0, 0, 0};
 		uint32_t cs;
 
 		if (!comp_visible(p, &c[i]))
@@ -587,14 +619,14 @@ void policy_query_mount(const struct policy_profile *p,
 				  fl & (MS_REC | MS_SILENT | MS_PROPAGATION),
 				  NULL, false, out);
 		else if (fl & MS_MOVE)
-			match_mnt(p, s, req->point, req->source, NULL,
-				  MS_MOVE, NULL, false, out);
+			match_mnt(p, s, req->point, req->source, NULL, MS_MOVE,
+				  NULL, false, out);
 		else
 			match_mnt(p, s, req->point, req->source, req->fstype,
 				  fl, req->data, req->binary, out);
 	}
-	out->allowed = out->state &&
-		       (out->perms.allow & out->request) == out->request;
+	out->allowed =
+		out->state && (out->perms.allow & out->request) == out->request;
 }
 
 /* Growable text for the renderers, in the arena. */
@@ -641,24 +673,27 @@ static const char *sb_done(struct sbuf *b, const char *empty)
 }
 
 static const char *const file_perm_names[32] = {
-	"exec", "write", "read", "append", "create", "delete", "open",
-	"rename", "setattr", "getattr", "setcred", "getcred", "chmod",
-	"chown", "chgrp", "lock", "mmap_exec", NULL, "link", "link_subset",
-	"accept", "bind", "listen", NULL, "setopt", "getopt", NULL, NULL,
-	NULL, NULL, "onexec", "change_profile",
+	"exec",	     "write",	"read",	   "append",
+	"create",    "delete",	"open",	   "rename",
+	"setattr",   "getattr", "setcred", "getcred",
+	"chmod",     "chown",	"chgrp",   "lock",
+	"mmap_exec", NULL,	"link",	   "link_subset",
+	"accept",    "bind",	"listen",  NULL,
+	"setopt",    "getopt",	NULL,	   NULL,
+	NULL,	     NULL,	"onexec",  "change_profile",
 };
 
 const char *policy_perms_str(struct arena *a, unsigned int cls, uint32_t perms)
 {
-	struct sbuf b = { .a = a };
+	struct sbuf b = {.a = a};
 	unsigned int i;
 
 	if (perms == ALL_PERMS)
 		return "all";
 	if (cls == POLICY_CLASS_MOUNT) {
 		static const char *const mnt[7] = {
-			"pivot_root", "mount", "umount", NULL, NULL, NULL,
-			"data",
+			"pivot_root", "mount", "umount", NULL,
+			NULL,	      NULL,    "data",
 		};
 		for (i = 0; i < 7; i++)
 			if ((perms & (1u << i)) && mnt[i])
@@ -676,7 +711,8 @@ const char *policy_perms_str(struct arena *a, unsigned int cls, uint32_t perms)
 		n = file_perm_names[i];
 		if (cls == POLICY_CLASS_SIGNAL || cls == POLICY_CLASS_NET) {
 			if (i == 1)
-				n = cls == POLICY_CLASS_SIGNAL ? "send" : "send";
+				n = cls == POLICY_CLASS_SIGNAL ? "send"
+							       : "send";
 			else if (i == 2)
 				n = "receive";
 			else if (i == 5 && cls == POLICY_CLASS_NET)
@@ -698,7 +734,7 @@ const char *policy_perms_str(struct arena *a, unsigned int cls, uint32_t perms)
 const char *policy_file_half_str(struct arena *a,
 				 const struct policy_file_half *h)
 {
-	struct sbuf b = { .a = a };
+	struct sbuf b = {.a = a};
 	static const char letters[] = "xwralkm";
 	unsigned int i;
 
@@ -728,7 +764,8 @@ const char *policy_file_half_str(struct arena *a,
 			mode[k++] = scrub ? 'C' : 'c';
 			break;
 		}
-		if (h->xtype != POLICY_X_NONE && h->xtype != POLICY_X_UNCONFINED) {
+		if (h->xtype != POLICY_X_NONE &&
+		    h->xtype != POLICY_X_UNCONFINED) {
 			if (h->inherit)
 				mode[k++] = 'i';
 			else if (h->unconfined)
@@ -742,8 +779,8 @@ const char *policy_file_half_str(struct arena *a,
 			sb_str(&b, mode);
 		if (h->xtype == POLICY_X_TABLE)
 			sb_str(&b, arena_sprintf(a, " -> %s",
-						 h->target ? h->target :
-							     "<missing>"));
+						 h->target ? h->target
+							   : "<missing>"));
 	}
 	if (h->raw & 0x3f80 && !(h->raw & 1))
 		sb_str(&b, arena_sprintf(a, " (exec bits 0x%x without x)",
@@ -756,7 +793,7 @@ void policy_byte_order(uint8_t order[256])
 	static const char pref[] =
 		"abcdefghijklmnopqrstuvwxyz0123456789/ABCDEFGHIJKLMNOPQRSTUV"
 		"WXYZ._-+:@,=~";
-	bool used[256] = { false };
+	bool used[256] = {false};
 	unsigned int i, k = 0;
 
 	for (i = 0; pref[i]; i++) {
@@ -770,7 +807,7 @@ void policy_byte_order(uint8_t order[256])
 
 const char *policy_escape(struct arena *a, const uint16_t *syms, size_t n)
 {
-	struct sbuf b = { .a = a };
+	struct sbuf b = {.a = a};
 	size_t i;
 
 	sb_put(&b, "", 0);
@@ -800,8 +837,7 @@ static unsigned int be16_syms(const uint16_t *s)
 	return ((unsigned int)(s[0] & 0xff) << 8) | (s[1] & 0xff);
 }
 
-const char *policy_describe_pdb(struct arena *a, const uint16_t *syms,
-				size_t n)
+const char *policy_describe_pdb(struct arena *a, const uint16_t *syms, size_t n)
 {
 	const char *cname, *rest;
 	unsigned int cls;
@@ -827,23 +863,21 @@ const char *policy_describe_pdb(struct arena *a, const uint16_t *syms,
 		const char *fn = policy_number_name("af", f);
 		const char *tn = policy_number_name("type", t);
 
-		return arena_sprintf(a, "network %s(%u) %s(%u)%s%s",
-				     fn ? fn : "?", f, tn ? tn : "?", t,
-				     n > 5 ? " + " : "",
-				     n > 5 ? policy_escape(a, syms + 5, n - 5) :
-					     "");
+		return arena_sprintf(
+			a, "network %s(%u) %s(%u)%s%s", fn ? fn : "?", f,
+			tn ? tn : "?", t, n > 5 ? " + " : "",
+			n > 5 ? policy_escape(a, syms + 5, n - 5) : "");
 	}
 	if (cls == POLICY_CLASS_LABEL && n >= 2) {
 		const char *sub = policy_number_name("class", syms[1]);
 
-		return arena_sprintf(a, "label %s peer=\"%s\"",
-				     sub ? sub : "?",
+		return arena_sprintf(a, "label %s peer=\"%s\"", sub ? sub : "?",
 				     policy_escape(a, syms + 2, n - 2));
 	}
 	if (cls == POLICY_CLASS_PTRACE)
 		return arena_sprintf(a, "ptrace peer=\"%s\"", rest);
 	if (cls == POLICY_CLASS_MOUNT) {
-		struct sbuf b = { .a = a };
+		struct sbuf b = {.a = a};
 		size_t i, field = 0, from = 1;
 		static const char *const fields[] = {
 			"point", "dev", "fstype", "flags", "data",
@@ -865,15 +899,16 @@ const char *policy_describe_pdb(struct arena *a, const uint16_t *syms,
 							"mountflag",
 							syms[j] - 1u);
 					sb_str(&b, j > from ? "," : "");
-					sb_str(&b, fn ? fn :
-						       arena_sprintf(a, "\\x%02x",
-								     syms[j]));
+					sb_str(&b,
+					       fn ? fn
+						  : arena_sprintf(a, "\\x%02x",
+								  syms[j]));
 				}
 			} else {
 				sb_str(&b, arena_sprintf(
 						   a, " %s=\"%s\"",
-						   field < 5 ? fields[field] :
-							       "more",
+						   field < 5 ? fields[field]
+							     : "more",
 						   policy_escape(a, syms + from,
 								 i - from)));
 			}

@@ -36,16 +36,16 @@ enum {
 #define BASE_DIFF_ENCODE 0x80000000u
 #define BASE_OOB 0x20000000u
 #define BASE_INVALID 0x5f000000u /* bits 24-28 and 30 */
-#define BASE_INDEX(b) ((b) & 0x00ffffffu)
+#define BASE_INDEX(b) ((b)&0x00ffffffu)
 
 /* The reading position and error state of one input. */
 struct rd {
 	struct arena *a;
 	const uint8_t *buf; /* borrowed input */
 	size_t len;
-	size_t pos; /* next byte to read */
+	size_t pos;		  /* next byte to read */
 	struct policy_error *err; /* borrowed */
-	bool failed; /* err holds the first error */
+	bool failed;		  /* err holds the first error */
 	const char *why; /* detail of the last element that was present but
 			  * unreadable, or NULL */
 	size_t why_off;
@@ -53,8 +53,8 @@ struct rd {
 };
 
 static const char *const el_names[] = {
-	"U8", "U16", "U32", "U64", "NAME", "STRING", "BLOB", "STRUCT",
-	"STRUCTEND", "LIST", "LISTEND", "ARRAY", "ARRAYEND", "OFFSET",
+	"U8",	  "U16",       "U32",  "U64",	  "NAME",  "STRING",   "BLOB",
+	"STRUCT", "STRUCTEND", "LIST", "LISTEND", "ARRAY", "ARRAYEND", "OFFSET",
 };
 
 static int rd_fail(struct rd *r, size_t off, const char *fmt, ...)
@@ -69,8 +69,8 @@ static int rd_fail(struct rd *r, size_t off, const char *fmt, ...)
 		return -EINVAL;
 	r->failed = true;
 	r->err->offset = off;
-	n = snprintf(r->err->msg, sizeof(r->err->msg), "offset %zu (0x%zx): ",
-		     off, off);
+	n = snprintf(r->err->msg, sizeof(r->err->msg),
+		     "offset %zu (0x%zx): ", off, off);
 	if (n < 0 || (size_t)n >= sizeof(r->err->msg))
 		n = 0;
 	va_start(ap, fmt);
@@ -105,8 +105,8 @@ static uint16_t le16(const uint8_t *p)
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
 }
 
 static uint16_t be16(const uint8_t *p)
@@ -153,9 +153,10 @@ static const char *rd_describe(struct rd *r, size_t pos)
 		}
 		name[k] = '\0';
 		if (n + 3 < left)
-			code = p[3 + n] < 14 ? el_names[p[3 + n]] :
-					       arena_sprintf(r->a, "byte 0x%02x",
-							     p[3 + n]);
+			code = p[3 + n] < 14
+				       ? el_names[p[3 + n]]
+				       : arena_sprintf(r->a, "byte 0x%02x",
+						       p[3 + n]);
 		return arena_sprintf(r->a, "NAME \"%s\" followed by %s", name,
 				     code);
 	}
@@ -340,8 +341,8 @@ static int rd_expected(struct rd *r, const char *what, const char *ctx)
 }
 
 static const char *const table_names[] = {
-	"?", "ACCEPT", "BASE", "CHECK", "DEFAULT", "EC", "META", "ACCEPT2",
-	"NEXT",
+	"?",  "ACCEPT", "BASE",	   "CHECK", "DEFAULT",
+	"EC", "META",	"ACCEPT2", "NEXT",
 };
 
 /* Table id -> the only width 6.1 accepts for it (0: not accepted). */
@@ -415,13 +416,13 @@ static int dfa_check_chains(struct rd *r, const struct policy_dfa *d,
  * aa_dfa_unpack + verify_table_headers + verify_dfa for the DFA proper
  * at input offset @off, @size bytes.
  */
-static int dfa_unpack(struct rd *r, size_t off, size_t size,
-		      const char *what, struct policy_dfa **out)
+static int dfa_unpack(struct rd *r, size_t off, size_t size, const char *what,
+		      struct policy_dfa **out)
 {
 	const uint8_t *p = r->buf + off;
-	const uint8_t *tab[9] = { NULL };
-	uint32_t len[9] = { 0 };
-	size_t tab_off[9] = { 0 };
+	const uint8_t *tab[9] = {NULL};
+	uint32_t len[9] = {0};
+	size_t tab_off[9] = {0};
 	struct policy_dfa *d;
 	size_t pos;
 	uint32_t i, hsize;
@@ -497,9 +498,8 @@ static int dfa_unpack(struct rd *r, size_t off, size_t size,
 				       "%u",
 				       what, table_names[id], width, w);
 		if (tab[id])
-			return rd_fail(r, off + pos,
-				       "%s: duplicate table %s", what,
-				       table_names[id]);
+			return rd_fail(r, off + pos, "%s: duplicate table %s",
+				       what, table_names[id]);
 		tab[id] = p + pos + 12;
 		len[id] = n;
 		tab_off[id] = off + pos;
@@ -509,8 +509,8 @@ static int dfa_unpack(struct rd *r, size_t off, size_t size,
 		if (i == 5 || i == 6 || tab[i])
 			continue;
 		return rd_fail(r, off,
-			       "%s: required table %s (id %u) is missing",
-			       what, table_names[i], i);
+			       "%s: required table %s (id %u) is missing", what,
+			       table_names[i], i);
 	}
 	d->nstates = len[2];
 	d->ntrans = len[8];
@@ -781,8 +781,7 @@ static int rd_caps(struct rd *r, struct policy_profile *p, const char *ctx)
 
 /* A STRUCT { ARRAY { STRING... } } as xattrs and xtable use it. */
 static int rd_string_array(struct rd *r, const char *sname, uint32_t max,
-			   const char ***out, uint32_t *nout,
-			   const char *ctx)
+			   const char ***out, uint32_t *nout, const char *ctx)
 {
 	long n;
 	uint32_t i;
@@ -811,11 +810,11 @@ static int rd_string_array(struct rd *r, const char *sname, uint32_t max,
 			size_t j, nul = 0;
 
 			if (isspace((unsigned char)e[0]))
-				return rd_fail(r, (size_t)(s - (const char *)
-							    r->buf),
-					       "%s: xtable entry %u starts "
-					       "with white space",
-					       ctx, i);
+				return rd_fail(
+					r, (size_t)(s - (const char *)r->buf),
+					"%s: xtable entry %u starts "
+					"with white space",
+					ctx, i);
 			for (j = 0; j + 1 < sz; j++) {
 				if (!e[j]) {
 					e[j] = ':';
@@ -823,13 +822,13 @@ static int rd_string_array(struct rd *r, const char *sname, uint32_t max,
 				}
 			}
 			if ((e[0] == ':' && nul > 1) || (e[0] != ':' && nul))
-				return rd_fail(r, (size_t)(s - (const char *)
-							    r->buf),
-					       "%s: xtable entry %u has %zu "
-					       "inner NUL bytes (only one, in "
-					       "a \":ns\\0name\" entry, is "
-					       "allowed)",
-					       ctx, i, nul);
+				return rd_fail(
+					r, (size_t)(s - (const char *)r->buf),
+					"%s: xtable entry %u has %zu "
+					"inner NUL bytes (only one, in "
+					"a \":ns\\0name\" entry, is "
+					"allowed)",
+					ctx, i, nul);
 		}
 	}
 	if (!rd_nameX(r, EL_ARRAYEND, NULL))
@@ -877,8 +876,8 @@ static int rd_secmark(struct rd *r, struct policy_profile *p, const char *ctx)
 	n = rd_array(r, NULL);
 	if (n < 0)
 		n = 0;
-	p->secmark = arena_alloc_array(r->a, (size_t)n + 1,
-				       sizeof(*p->secmark));
+	p->secmark =
+		arena_alloc_array(r->a, (size_t)n + 1, sizeof(*p->secmark));
 	p->nsecmark = (uint32_t)n;
 	for (i = 0; i < n; i++) {
 		struct policy_secmark *m = &p->secmark[i];
@@ -900,8 +899,7 @@ static int rd_secmark(struct rd *r, struct policy_profile *p, const char *ctx)
 	return 0;
 }
 
-static int rd_policydb(struct rd *r, struct policy_profile *p,
-		       const char *ctx)
+static int rd_policydb(struct rd *r, struct policy_profile *p, const char *ctx)
 {
 	size_t at;
 	char *what;
@@ -992,8 +990,7 @@ static int rd_data(struct rd *r, struct policy_profile *p, const char *ctx)
 			cap = cap ? 2 * cap : 8;
 			nd = arena_alloc_array(r->a, cap, sizeof(*nd));
 			if (p->ndata)
-				memcpy(nd, p->data,
-				       p->ndata * sizeof(*nd));
+				memcpy(nd, p->data, p->ndata * sizeof(*nd));
 			p->data = nd;
 		}
 		p->data[p->ndata].key = arena_strndup(r->a, key, sz - 1);
@@ -1016,8 +1013,8 @@ static int verify_xindex(struct rd *r, const struct policy_profile *p,
 	if (!d)
 		return 0;
 	for (i = 0; i < d->nstates; i++) {
-		uint32_t half[2] = { d->accept[i] & 0x3fff,
-				     (d->accept[i] >> 14) & 0x3fff };
+		uint32_t half[2] = {d->accept[i] & 0x3fff,
+				    (d->accept[i] >> 14) & 0x3fff};
 		int h;
 
 		for (h = 0; h < 2; h++) {
@@ -1066,8 +1063,10 @@ static int rd_profile(struct rd *r, struct policy_profile *p)
 	if (p->xmatch) {
 		r->why = NULL;
 		if (!rd_u32(r, &p->xmatch_len, NULL))
-			return rd_expected(r, "the U32 xmatch length after the "
-					   "xmatch DFA", ctx);
+			return rd_expected(r,
+					   "the U32 xmatch length after the "
+					   "xmatch DFA",
+					   ctx);
 		if (p->xmatch->nstates < 2)
 			return rd_fail(r, p->xmatch->offset,
 				       "%s: xmatch DFA has %u state(s); its "
@@ -1087,8 +1086,7 @@ static int rd_profile(struct rd *r, struct policy_profile *p)
 		return -EINVAL;
 	r->why = NULL;
 	if (rd_nameX(r, EL_STRUCT, "xattrs") &&
-	    rd_string_array(r, "xattrs", 0xffff, &p->xattrs, &p->nxattrs,
-			    ctx))
+	    rd_string_array(r, "xattrs", 0xffff, &p->xattrs, &p->nxattrs, ctx))
 		return -EINVAL;
 	if (rd_rlimits(r, p, ctx) || rd_secmark(r, p, ctx) ||
 	    rd_policydb(r, p, ctx) || rd_filedfa(r, p, ctx))
@@ -1126,7 +1124,7 @@ static void finish_names(struct arena *a, struct policy_set *set)
 int policy_read(struct arena *a, const void *buf, size_t len,
 		struct policy_set **out, struct policy_error *err)
 {
-	struct rd r = { .a = a, .buf = buf, .len = len, .err = err };
+	struct rd r = {.a = a, .buf = buf, .len = len, .err = err};
 	struct policy_set *set = arena_alloc(a, sizeof(*set));
 	size_t cap = 0;
 	uint32_t version = 0;
@@ -1156,8 +1154,7 @@ int policy_read(struct arena *a, const void *buf, size_t len,
 					       v, abi);
 			version = v;
 		} else if (start == 0) {
-			return rd_expected(&r, "the \"version\" U32",
-					   "header");
+			return rd_expected(&r, "the \"version\" U32", "header");
 		}
 		if (rd_str(&r, &ns, "namespace")) {
 			if (!*ns)
@@ -1174,8 +1171,7 @@ int policy_read(struct arena *a, const void *buf, size_t len,
 			cap = cap ? 2 * cap : 8;
 			np = arena_alloc_array(a, cap, sizeof(*np));
 			if (set->n)
-				memcpy(np, set->profiles,
-				       set->n * sizeof(*np));
+				memcpy(np, set->profiles, set->n * sizeof(*np));
 			set->profiles = np;
 		}
 		p = &set->profiles[set->n];
@@ -1197,8 +1193,8 @@ static void free_buf(void *p)
 	free(p);
 }
 
-int policy_read_file(struct arena *a, const char *path,
-		     struct policy_set **out, struct policy_error *err)
+int policy_read_file(struct arena *a, const char *path, struct policy_set **out,
+		     struct policy_error *err)
 {
 	FILE *f;
 	uint8_t *buf = NULL;

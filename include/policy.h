@@ -14,8 +14,8 @@
 struct arena;
 
 #define POLICY_XTABLE_MAX 12 /* xtable entries 6.1 accepts */
-#define POLICY_RLIMITS 16 /* rlimit slots 6.1 accepts */
-#define POLICY_OOB 256 /* symbol for the out-of-band transition */
+#define POLICY_RLIMITS 16    /* rlimit slots 6.1 accepts */
+#define POLICY_OOB 256	     /* symbol for the out-of-band transition */
 
 /* Policydb class bytes of policy-blob.md 7.2.1 used by queries. */
 enum policy_class {
@@ -66,28 +66,28 @@ struct policy_error {
 
 /* One automaton (an "aadfa" blob), its tables decoded to host order. */
 struct policy_dfa {
-	size_t offset; /* input offset of the DFA proper (after padding) */
-	size_t size; /* bytes of the DFA proper */
-	uint32_t pad; /* leading pad bytes in the blob */
-	uint32_t hsize; /* th_hsize */
-	uint16_t hflags; /* th_flags: 1 diff encode, 2 out-of-band */
-	uint32_t nstates; /* entries of BASE */
-	uint32_t ntrans; /* entries of NEXT and CHECK */
-	bool has_ec; /* an EC table was present */
-	uint8_t ec[256]; /* byte -> class; identity without EC */
-	uint32_t *accept; /* arena, nstates entries */
+	size_t offset;	   /* input offset of the DFA proper (after padding) */
+	size_t size;	   /* bytes of the DFA proper */
+	uint32_t pad;	   /* leading pad bytes in the blob */
+	uint32_t hsize;	   /* th_hsize */
+	uint16_t hflags;   /* th_flags: 1 diff encode, 2 out-of-band */
+	uint32_t nstates;  /* entries of BASE */
+	uint32_t ntrans;   /* entries of NEXT and CHECK */
+	bool has_ec;	   /* an EC table was present */
+	uint8_t ec[256];   /* byte -> class; identity without EC */
+	uint32_t *accept;  /* arena, nstates entries */
 	uint32_t *accept2; /* arena, nstates entries */
-	uint32_t *base; /* arena, nstates entries */
-	uint16_t *def; /* arena, nstates entries */
-	uint16_t *next; /* arena, ntrans entries */
-	uint16_t *check; /* arena, ntrans entries */
+	uint32_t *base;	   /* arena, nstates entries */
+	uint16_t *def;	   /* arena, nstates entries */
+	uint16_t *next;	   /* arena, ntrans entries */
+	uint16_t *check;   /* arena, ntrans entries */
 };
 
 /* An rlimits struct (policy-blob.md 5.6). */
 struct policy_rlimits {
-	bool present; /* the struct was written */
-	uint32_t mask; /* bit i: limit i set */
-	uint32_t count; /* array entries written */
+	bool present;			/* the struct was written */
+	uint32_t mask;			/* bit i: limit i set */
+	uint32_t count;			/* array entries written */
 	uint64_t limit[POLICY_RLIMITS]; /* hard limits, 0 if not written */
 };
 
@@ -100,29 +100,29 @@ struct policy_secmark {
 
 /* A data key/value pair. */
 struct policy_data {
-	const char *key; /* arena */
+	const char *key;      /* arena */
 	const uint8_t *value; /* borrowed from the input buffer */
 	size_t len;
 };
 
 /* One profile unit, as 6.1's unpack_profile reads it. */
 struct policy_profile {
-	size_t offset; /* input offset of the unit's header */
+	size_t offset;	      /* input offset of the unit's header */
 	size_t struct_offset; /* input offset of the "profile" struct */
-	size_t end; /* input offset just past the unit */
-	uint32_t version; /* version word in force for this unit */
-	const char *name; /* arena: name as written */
-	const char *ns; /* arena: namespace, NULL for the root namespace */
-	const char *hname; /* arena: hierarchical name a//b without ns */
+	size_t end;	      /* input offset just past the unit */
+	uint32_t version;     /* version word in force for this unit */
+	const char *name;     /* arena: name as written */
+	const char *ns;	    /* arena: namespace, NULL for the root namespace */
+	const char *hname;  /* arena: hierarchical name a//b without ns */
 	const char *fqname; /* arena: ":ns:hname" or hname */
 	const char *rename; /* arena or NULL */
 	const char *attach; /* arena or NULL */
-	const char *disconnected; /* arena or NULL */
+	const char *disconnected;  /* arena or NULL */
 	struct policy_dfa *xmatch; /* arena or NULL */
-	uint32_t xmatch_len; /* priority floor, with xmatch only */
-	uint32_t flags; /* bit 0 hat, 1-2 debug */
-	uint32_t mode; /* 0 enforce, 1 complain, 2 kill, 3 unconfined */
-	uint32_t audit; /* non-zero: audit everything */
+	uint32_t xmatch_len;	   /* priority floor, with xmatch only */
+	uint32_t flags;		   /* bit 0 hat, 1-2 debug */
+	uint32_t mode;	     /* 0 enforce, 1 complain, 2 kill, 3 unconfined */
+	uint32_t audit;	     /* non-zero: audit everything */
 	bool has_path_flags; /* path_flags was written */
 	uint32_t path_flags; /* effective value (0x20000 if absent) */
 	uint64_t caps_allow; /* low words | caps64 << 32 */
@@ -138,13 +138,13 @@ struct policy_profile {
 	struct policy_secmark *secmark; /* arena */
 	uint32_t nsecmark;
 	struct policy_dfa *policydb; /* arena or NULL */
-	uint32_t policydb_start; /* start (default 1) */
+	uint32_t policydb_start;     /* start (default 1) */
 	bool has_policydb_start;
 	struct policy_dfa *file; /* file automaton the kernel uses, or NULL */
-	uint32_t file_start; /* its start state */
-	bool file_in_policydb; /* file rules come from policydb class 2 */
-	bool has_dfa_start; /* dfa_start was written */
-	const char **xtable; /* arena; inner NUL of ":ns\0n" shown as ':' */
+	uint32_t file_start;	 /* its start state */
+	bool file_in_policydb;	 /* file rules come from policydb class 2 */
+	bool has_dfa_start;	 /* dfa_start was written */
+	const char **xtable;	 /* arena; inner NUL of ":ns\0n" shown as ':' */
 	uint32_t nxtable;
 	struct policy_data *data; /* arena */
 	uint32_t ndata;
@@ -154,8 +154,9 @@ struct policy_profile {
 struct policy_set {
 	struct policy_profile *profiles; /* arena */
 	size_t n;
-	const char *header_ns; /* first header namespace of the write, or NULL */
-	size_t size; /* input bytes */
+	const char
+		*header_ns; /* first header namespace of the write, or NULL */
+	size_t size;	    /* input bytes */
 };
 
 /**
@@ -184,8 +185,8 @@ int policy_read(struct arena *a, const void *buf, size_t len,
  *
  * Return: 0, -EINVAL for malformed input, or -errno for I/O errors.
  */
-int policy_read_file(struct arena *a, const char *path,
-		     struct policy_set **out, struct policy_error *err);
+int policy_read_file(struct arena *a, const char *path, struct policy_set **out,
+		     struct policy_error *err);
 
 /**
  * policy_find - look up a profile by fully qualified name, or by plain
@@ -258,22 +259,22 @@ struct policy_perms {
 
 /* Exec transition types of a file half (dfa_map_xindex). */
 enum policy_xtype {
-	POLICY_X_NONE = 0, /* index 0: inherit or no transition */
+	POLICY_X_NONE = 0,   /* index 0: inherit or no transition */
 	POLICY_X_UNCONFINED, /* index 1 */
-	POLICY_X_NAME, /* index 2: profile attached to the exec path */
-	POLICY_X_CHILD, /* index 3: child profile named like the path */
-	POLICY_X_TABLE, /* index >= 4: xtable entry */
+	POLICY_X_NAME,	     /* index 2: profile attached to the exec path */
+	POLICY_X_CHILD,	     /* index 3: child profile named like the path */
+	POLICY_X_TABLE,	     /* index >= 4: xtable entry */
 };
 
 /* One owner/other half of a file accept value, decoded. */
 struct policy_file_half {
-	uint32_t raw; /* the 14 accept1 bits */
+	uint32_t raw;		   /* the 14 accept1 bits */
 	struct policy_perms perms; /* map_old_perms of the half */
 	enum policy_xtype xtype;
-	uint32_t xindex; /* raw index 0..15 */
-	bool unsafe; /* 0x100: do not scrub */
-	bool inherit; /* 0x200: ix, or fall back to inherit */
-	bool unconfined; /* 0x80 or index 1: fall back to unconfined */
+	uint32_t xindex;    /* raw index 0..15 */
+	bool unsafe;	    /* 0x100: do not scrub */
+	bool inherit;	    /* 0x200: ix, or fall back to inherit */
+	bool unconfined;    /* 0x80 or index 1: fall back to unconfined */
 	const char *target; /* xtable entry for POLICY_X_TABLE, borrowed */
 };
 
@@ -285,17 +286,17 @@ struct policy_file_perms {
 	struct policy_file_half owner;
 	struct policy_file_half other;
 	bool change_profile; /* accept1 bit 31 */
-	bool onexec; /* accept1 bit 30 */
+	bool onexec;	     /* accept1 bit 30 */
 };
 
 /* A generic query answer for the policydb classes. */
 struct policy_answer {
-	bool mediated; /* the profile mediates the class */
+	bool mediated;	/* the profile mediates the class */
 	uint32_t state; /* final state (0 = no match) */
 	uint32_t accept1;
 	uint32_t accept2;
 	struct policy_perms perms; /* mapped (and intersected for labels) */
-	uint32_t request; /* permissions asked for */
+	uint32_t request;	   /* permissions asked for */
 	bool allowed; /* request is a subset of perms.allow, or unmediated */
 };
 
@@ -382,13 +383,13 @@ void policy_query_ptrace(const struct policy_profile *p, uint32_t request,
 
 /* A mount(2), umount(2) or pivot_root(2) call to check. */
 struct policy_mount_req {
-	int op; /* 0 mount, 1 umount, 2 pivot_root */
-	const char *point; /* mount point / umount target / new root */
-	const char *source; /* device or source path; NULL if none */
-	const char *fstype; /* NULL if none */
-	uint64_t flags; /* MS_* bits as passed to mount(2) */
-	const char *data; /* mount data string or NULL */
-	bool binary; /* the fs has binary mount data */
+	int op;		      /* 0 mount, 1 umount, 2 pivot_root */
+	const char *point;    /* mount point / umount target / new root */
+	const char *source;   /* device or source path; NULL if none */
+	const char *fstype;   /* NULL if none */
+	uint64_t flags;	      /* MS_* bits as passed to mount(2) */
+	const char *data;     /* mount data string or NULL */
+	bool binary;	      /* the fs has binary mount data */
 	const char *old_root; /* pivot_root put_old */
 };
 
@@ -409,8 +410,8 @@ void policy_query_mount(const struct policy_profile *p,
  * @n: byte count
  * @out: filled with state and generic 7.2.3 permissions
  */
-void policy_query_pdb(const struct policy_profile *p, const void *buf,
-		      size_t n, struct policy_answer *out);
+void policy_query_pdb(const struct policy_profile *p, const void *buf, size_t n,
+		      struct policy_answer *out);
 
 /**
  * policy_name_number - look up a name in one of the name tables
@@ -486,19 +487,19 @@ const char *policy_describe_pdb(struct arena *a, const uint16_t *syms,
 
 /* What kind of difference an item reports. */
 enum policy_diff_kind {
-	POLICY_DIFF_ONLY_A, /* profile only in the first set */
-	POLICY_DIFF_ONLY_B, /* profile only in the second set */
-	POLICY_DIFF_FIELD, /* a profile field (caps, flags, rlimits ...) */
-	POLICY_DIFF_FILE, /* a string with different file permissions */
+	POLICY_DIFF_ONLY_A,   /* profile only in the first set */
+	POLICY_DIFF_ONLY_B,   /* profile only in the second set */
+	POLICY_DIFF_FIELD,    /* a profile field (caps, flags, rlimits ...) */
+	POLICY_DIFF_FILE,     /* a string with different file permissions */
 	POLICY_DIFF_POLICYDB, /* ... different policydb permissions */
-	POLICY_DIFF_XMATCH, /* ... different attachment acceptance */
+	POLICY_DIFF_XMATCH,   /* ... different attachment acceptance */
 };
 
 /* One difference between two policy sets. */
 struct policy_diff_item {
 	enum policy_diff_kind kind;
-	const char *profile; /* arena: fully qualified name */
-	const char *what; /* arena: field name, or automaton name */
+	const char *profile;  /* arena: fully qualified name */
+	const char *what;     /* arena: field name, or automaton name */
 	const uint16_t *syms; /* arena: the input string, for automata */
 	size_t nsyms;
 	const char *a; /* arena: readable value in the first set */
@@ -517,7 +518,7 @@ struct policy_diff {
 	size_t profiles; /* profiles compared (union of names) */
 	size_t profiles_differing;
 	size_t pairs_walked; /* product states visited, all automata */
-	size_t suppressed; /* differing strings not listed (over max) */
+	size_t suppressed;   /* differing strings not listed (over max) */
 };
 
 /**

@@ -63,8 +63,8 @@ static int load(struct arena *a, const char *path, struct policy_set **set)
 	return 0;
 }
 
-static const char *const mode_names[] = { "enforce", "complain", "kill",
-					  "unconfined" };
+static const char *const mode_names[] = {"enforce", "complain", "kill",
+					 "unconfined"};
 
 static const char *caps_list(struct arena *a, uint64_t caps)
 {
@@ -109,7 +109,8 @@ static const char *byte_set_str(struct arena *a, const bool *in)
 		lo = (uint16_t)i;
 		hi = (uint16_t)j;
 		if (j == i)
-			s = arena_sprintf(a, "%s%s", s, policy_escape(a, &lo, 1));
+			s = arena_sprintf(a, "%s%s", s,
+					  policy_escape(a, &lo, 1));
 		else
 			s = arena_sprintf(a, "%s%s-%s", s,
 					  policy_escape(a, &lo, 1),
@@ -124,12 +125,12 @@ static void dump_transitions(struct arena *a, const struct policy_dfa *d,
 {
 	uint32_t targets[256];
 	unsigned int c;
-	bool done[256] = { false };
+	bool done[256] = {false};
 
 	for (c = 0; c < 256; c++)
 		targets[c] = policy_dfa_step(d, s, (uint8_t)c);
 	for (c = 0; c < 256; c++) {
-		bool in[256] = { false };
+		bool in[256] = {false};
 		unsigned int k;
 
 		if (done[c] || !targets[c])
@@ -154,7 +155,8 @@ static void dump_accept(struct arena *a, const struct policy_profile *p,
 		struct policy_file_perms f;
 
 		policy_decode_file(p, a1, a2, &f);
-		printf("owner %s; other %s%s%s", policy_file_half_str(a, &f.owner),
+		printf("owner %s; other %s%s%s",
+		       policy_file_half_str(a, &f.owner),
 		       policy_file_half_str(a, &f.other),
 		       f.change_profile ? "; change_profile" : "",
 		       f.onexec ? "; onexec" : "");
@@ -165,7 +167,8 @@ static void dump_accept(struct arena *a, const struct policy_profile *p,
 		unsigned int cls = 0;
 
 		if (w && wn)
-			cls = w[0] == POLICY_CLASS_LABEL && wn > 1 ? w[1] : w[0];
+			cls = w[0] == POLICY_CLASS_LABEL && wn > 1 ? w[1]
+								   : w[0];
 		if (cls == POLICY_CLASS_MOUNT)
 			policy_compute_mnt_perms(a1, a2, &pm);
 		else
@@ -199,8 +202,9 @@ static uint16_t **witnesses(struct arena *a, const struct policy_dfa *d,
 
 		for (k = 0; k < (oob ? 257u : 256u); k++) {
 			unsigned int c = k == 256 ? 256 : order[k];
-			uint32_t t = c == 256 ? policy_dfa_oob(d, s) :
-					        policy_dfa_step(d, s, (uint8_t)c);
+			uint32_t t =
+				c == 256 ? policy_dfa_oob(d, s)
+					 : policy_dfa_step(d, s, (uint8_t)c);
 			size_t n = (*lens)[s];
 
 			if (!t || w[t])
@@ -270,7 +274,7 @@ static void dump_dfa(struct arena *a, const struct policy_profile *p,
 static void dump_profile(struct arena *a, const struct policy_profile *p,
 			 bool states)
 {
-	static const unsigned int classes[] = { 2, 7, 9, 10, 14, 16, 32 };
+	static const unsigned int classes[] = {2, 7, 9, 10, 14, 16, 32};
 	unsigned int i;
 
 	printf("profile %s\n", p->fqname);
@@ -307,8 +311,10 @@ static void dump_profile(struct arena *a, const struct policy_profile *p,
 			if (p->rlimits.mask & (1u << i))
 				printf(" %s=%llu",
 				       policy_number_name("rlimit", i),
-				       (unsigned long long)(i < p->rlimits.count ?
-						p->rlimits.limit[i] : 0));
+				       (unsigned long long)(i < p->rlimits.count
+								    ? p->rlimits.limit
+									      [i]
+								    : 0));
 		printf("\n");
 	}
 	for (i = 0; i < p->nxattrs; i++)
@@ -405,7 +411,7 @@ static size_t unescape(const char *s, uint8_t *out, size_t cap)
 
 	while (*s && n < cap) {
 		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
-			char hex[3] = { s[2], s[3], 0 };
+			char hex[3] = {s[2], s[3], 0};
 
 			out[n++] = (uint8_t)strtoul(hex, NULL, 16);
 			s += 4;
@@ -456,7 +462,8 @@ static void print_half(struct arena *a, const char *which,
 		       policy_perms_str(a, 2, h->perms.quiet));
 	if (h->raw & 1) {
 		static const char *const xt[] = {
-			"stay in the profile (inherit)", "unconfined",
+			"stay in the profile (inherit)",
+			"unconfined",
 			"profile attached to the exec path",
 			"child profile named like the exec path",
 			"xtable entry",
@@ -467,17 +474,17 @@ static void print_half(struct arena *a, const char *which,
 			what = "none (exec denied: no transition)";
 		printf("    exec: %s%s%s%s%s%s\n", what,
 		       h->xtype == POLICY_X_TABLE ? " " : "",
-		       h->xtype == POLICY_X_TABLE ?
-			       (h->target ? h->target : "<missing>") :
-			       "",
-		       h->unsafe ? ", environment kept (unsafe)" :
-				   ", environment scrubbed",
-		       h->inherit && h->xtype != POLICY_X_NONE ?
-			       ", falls back to inherit" :
-			       "",
-		       h->unconfined && h->xtype != POLICY_X_UNCONFINED ?
-			       ", falls back to unconfined" :
-			       "");
+		       h->xtype == POLICY_X_TABLE
+			       ? (h->target ? h->target : "<missing>")
+			       : "",
+		       h->unsafe ? ", environment kept (unsafe)"
+				 : ", environment scrubbed",
+		       h->inherit && h->xtype != POLICY_X_NONE
+			       ? ", falls back to inherit"
+			       : "",
+		       h->unconfined && h->xtype != POLICY_X_UNCONFINED
+			       ? ", falls back to unconfined"
+			       : "");
 	}
 }
 
@@ -498,8 +505,8 @@ static uint32_t modes_mask(const char *m, bool *ok)
 	return r;
 }
 
-static int query_file(struct arena *a, const struct policy_profile *p,
-		      int argc, char **argv, bool link)
+static int query_file(struct arena *a, const struct policy_profile *p, int argc,
+		      char **argv, bool link)
 {
 	struct policy_file_perms f;
 	uint32_t want = 0;
@@ -545,7 +552,8 @@ static void print_answer(struct arena *a, const struct policy_profile *p,
 	} else {
 		printf("  state %u, accept1 0x%08x accept2 0x%08x\n", r->state,
 		       r->accept1, r->accept2);
-		printf("  allow: %s\n", policy_perms_str(a, cls, r->perms.allow));
+		printf("  allow: %s\n",
+		       policy_perms_str(a, cls, r->perms.allow));
 		if (r->perms.audit)
 			printf("  audit: %s\n",
 			       policy_perms_str(a, cls, r->perms.audit));
@@ -593,14 +601,14 @@ static int query_pdb_class(struct arena *a, const struct policy_profile *p,
 		sig = policy_name_number("signal", argv[1]);
 		if (sig < 0 || sig > 255)
 			return fail("signal: unknown signal \"%s\"", argv[1]);
-		printf("profile %s: signal %s %s peer=%s\n", p->fqname,
-		       argv[0], argv[1], peer);
+		printf("profile %s: signal %s %s peer=%s\n", p->fqname, argv[0],
+		       argv[1], peer);
 		policy_query_signal(p, (unsigned int)sig, req, peer, &r);
 		pcls = POLICY_CLASS_SIGNAL;
 	} else if (!strcmp(cls, "ptrace")) {
-		static const char *const reqs[] = { "trace", "read",
-						    "tracedby", "readby" };
-		static const uint32_t vals[] = { 0x2, 0x4, 0x8, 0x10 };
+		static const char *const reqs[] = {"trace", "read", "tracedby",
+						   "readby"};
+		static const uint32_t vals[] = {0x2, 0x4, 0x8, 0x10};
 		const char *peer = peer_arg(argc, argv, 1);
 		uint32_t req = 0;
 		unsigned int i;
@@ -621,8 +629,8 @@ static int query_pdb_class(struct arena *a, const struct policy_profile *p,
 		if (!r.mediated && req <= 0x4)
 			printf("  not mediated: the kernel checks capability "
 			       "sys_ptrace instead (%s)\n",
-			       (p->caps_allow >> 19) & 1 ? "allowed" :
-							   "denied");
+			       (p->caps_allow >> 19) & 1 ? "allowed"
+							 : "denied");
 	} else if (!strcmp(cls, "network")) {
 		int fam, type;
 		uint32_t req = 0;
@@ -637,14 +645,14 @@ static int query_pdb_class(struct arena *a, const struct policy_profile *p,
 			return fail("network: unknown type \"%s\"", argv[1]);
 		if (argc == 3) {
 			static const char *const pn[] = {
-				"send", "receive", "create", "shutdown",
+				"send",	   "receive", "create",	 "shutdown",
 				"connect", "setattr", "getattr", "accept",
-				"bind", "listen", "setopt", "getopt",
+				"bind",	   "listen",  "setopt",	 "getopt",
 			};
 			static const uint32_t pv[] = {
-				0x2, 0x4, 0x10, 0x20, 0x40, 0x100, 0x200,
-				0x100000, 0x200000, 0x400000, 0x1000000,
-				0x2000000,
+				0x2,	  0x4,	    0x10,      0x20,
+				0x40,	  0x100,    0x200,     0x100000,
+				0x200000, 0x400000, 0x1000000, 0x2000000,
 			};
 			char *save = NULL, *w;
 			char *list = arena_strdup(a, argv[2]);
@@ -705,8 +713,9 @@ static int mount_flags(const char *list, uint64_t *flags)
 
 		if (!strcmp(w, "rw"))
 			continue;
-		if (w[0] == 'r' && strcmp(w, "remount") && strcmp(w, "relatime") &&
-		    strcmp(w, "rec") && strcmp(w, "ro") &&
+		if (w[0] == 'r' && strcmp(w, "remount") &&
+		    strcmp(w, "relatime") && strcmp(w, "rec") &&
+		    strcmp(w, "ro") &&
 		    policy_name_number("mountflag", w + 1) >= 0) {
 			rec = true;
 			w++;
@@ -726,7 +735,7 @@ static int mount_flags(const char *list, uint64_t *flags)
 static int query_mount(struct arena *a, const struct policy_profile *p,
 		       const char *cls, int argc, char **argv)
 {
-	struct policy_mount_req req = { 0 };
+	struct policy_mount_req req = {0};
 	struct policy_answer r;
 	int k;
 
@@ -845,16 +854,16 @@ static const char *item_string(struct arena *a,
 			       const struct policy_diff_item *it)
 {
 	if (it->kind == POLICY_DIFF_POLICYDB)
-		return arena_sprintf(a, "\"%s\" (%s)",
-				     policy_escape(a, it->syms, it->nsyms),
-				     policy_describe_pdb(a, it->syms,
-							 it->nsyms));
-	return arena_sprintf(a, "\"%s\"", policy_escape(a, it->syms, it->nsyms));
+		return arena_sprintf(
+			a, "\"%s\" (%s)", policy_escape(a, it->syms, it->nsyms),
+			policy_describe_pdb(a, it->syms, it->nsyms));
+	return arena_sprintf(a, "\"%s\"",
+			     policy_escape(a, it->syms, it->nsyms));
 }
 
 static int cmd_diff(int argc, char **argv)
 {
-	struct policy_diff_opts opts = { 0 };
+	struct policy_diff_opts opts = {0};
 	struct policy_set *x, *y;
 	struct policy_diff *d;
 	const char *pa = NULL, *pb = NULL, *last = NULL;

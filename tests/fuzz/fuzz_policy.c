@@ -16,8 +16,8 @@ static void fuzz_queries(const struct policy_profile *p)
 {
 	struct policy_file_perms f;
 	struct policy_answer r;
-	struct policy_mount_req m = { 0 };
-	static const uint8_t pdb[] = { 0x0e, 0x00, 0x02, 0x00, 0x01 };
+	struct policy_mount_req m = {0};
+	static const uint8_t pdb[] = {0x0e, 0x00, 0x02, 0x00, 0x01};
 
 	policy_query_file(p, "/etc/passwd", NULL, &f);
 	policy_query_file(p, "/a", "/b", &f);
@@ -39,8 +39,8 @@ static void fuzz_queries(const struct policy_profile *p)
 	m.old_root = "/old/";
 	policy_query_mount(p, &m, &r);
 	if (p->xmatch)
-		(void)policy_dfa_oob(p->xmatch,
-				     policy_dfa_match(p->xmatch, 1, "/usr/bin/x"));
+		(void)policy_dfa_oob(p->xmatch, policy_dfa_match(p->xmatch, 1,
+								 "/usr/bin/x"));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

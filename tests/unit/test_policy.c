@@ -55,30 +55,30 @@ static void w_u8(struct wbuf *w, uint8_t v)
 
 static void w_le16(struct wbuf *w, uint16_t v)
 {
-	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
 
 	w_bytes(w, b, 2);
 }
 
 static void w_le32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-			 (uint8_t)(v >> 24) };
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+			(uint8_t)(v >> 24)};
 
 	w_bytes(w, b, 4);
 }
 
 static void w_be16(struct wbuf *w, uint16_t v)
 {
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
 
 	w_bytes(w, b, 2);
 }
 
 static void w_be32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-			 (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16),
+			(uint8_t)(v >> 8), (uint8_t)v};
 
 	w_bytes(w, b, 4);
 }
@@ -142,9 +142,9 @@ struct tdfa {
 	uint16_t next[64 * 256 + 256];
 	uint16_t check[64 * 256 + 256];
 	uint16_t hflags;
-	bool ec; /* write an identity EC table */
+	bool ec;	 /* write an identity EC table */
 	bool no_accept2; /* leave out ACCEPT2 */
-	uint32_t pad; /* leading pad bytes in the blob (0-7) */
+	uint32_t pad;	 /* leading pad bytes in the blob (0-7) */
 };
 
 /* Every state owns a whole 256-slot window: base(s) = 256 * s. */
@@ -215,7 +215,7 @@ static void w_table(struct wbuf *w, uint16_t id, uint16_t width, uint32_t n,
 
 static void w_dfa(struct wbuf *w, const char *name, const struct tdfa *d)
 {
-	struct wbuf t = { 0 };
+	struct wbuf t = {0};
 	uint8_t ec[256];
 	uint32_t i;
 
@@ -302,8 +302,8 @@ static void w_profile(struct wbuf *w, const struct tprof *p)
 		w_le16(w, (uint16_t)p->nxtable);
 		for (i = 0; i < p->nxtable; i++)
 			w_strn(w, NULL, p->xtable[i],
-			       p->xtable_len[i] ? p->xtable_len[i] :
-						  strlen(p->xtable[i]) + 1);
+			       p->xtable_len[i] ? p->xtable_len[i]
+						: strlen(p->xtable[i]) + 1);
 		w_u8(w, 0x0c);
 		w_end(w);
 	}
@@ -401,14 +401,14 @@ static struct policy_set *compile_set(struct arena *a, const char *text,
 	return set;
 }
 
-#define COMPILE_OR_SKIP(set, a, text, opts)                               \
-	do {                                                              \
-		(set) = compile_set((a), (text), (opts));                 \
-		if (!(set)) {                                             \
-			fprintf(stderr, "# /sbin/apparmor_parser or the " \
+#define COMPILE_OR_SKIP(set, a, text, opts)                                \
+	do {                                                               \
+		(set) = compile_set((a), (text), (opts));                  \
+		if (!(set)) {                                              \
+			fprintf(stderr, "# /sbin/apparmor_parser or the "  \
 					"6.1 features file is missing\n"); \
-			skip();                                           \
-		}                                                         \
+			skip();                                            \
+		}                                                          \
 	} while (0)
 
 static void test_parser_blob_reads_name_version_and_markers(void **state)
@@ -503,9 +503,9 @@ static void test_hats_children_and_namespaces_are_units(void **state)
 	struct policy_set *set;
 	const struct policy_profile *p;
 
-	COMPILE_OR_SKIP(set, a,
-			"profile par { ^hat { /h r, } profile kid { /k r, } }\n",
-			"");
+	COMPILE_OR_SKIP(
+		set, a,
+		"profile par { ^hat { /h r, } profile kid { /k r, } }\n", "");
 	assert_int_equal(set->n, 3);
 	p = policy_find(set, "par//hat");
 	assert_non_null(p);
@@ -537,8 +537,8 @@ static void test_caps_rlimits_and_flags_are_decoded(void **state)
 	assert_int_equal(p->mode, 1);
 	assert_true(p->has_path_flags);
 	assert_int_equal(p->path_flags & 0x4, 0x4);
-	assert_int_equal(p->caps_allow, (1ull << 13) | (1ull << 21) |
-						(1ull << 39));
+	assert_int_equal(p->caps_allow,
+			 (1ull << 13) | (1ull << 21) | (1ull << 39));
 	assert_int_equal(p->caps_audit, 1ull << 21);
 	assert_int_equal(p->caps_quiet, 1ull << 27);
 	assert_int_equal(p->rlimits.mask, 0x81);
@@ -590,7 +590,7 @@ static void test_mount_query_dispatches_like_the_kernel(void **state)
 	struct policy_set *set;
 	const struct policy_profile *p;
 	struct policy_answer r;
-	struct policy_mount_req m = { 0 };
+	struct policy_mount_req m = {0};
 
 	COMPILE_OR_SKIP(set, a,
 			"profile m { mount fstype=ext4 /dev/sda1 -> /mnt/, "
@@ -639,7 +639,9 @@ static void test_diff_ignores_layout_options(void **state)
 	struct policy_set *x, *y;
 	struct policy_diff *d;
 	static const char *const opts[] = {
-		"-O no-minimize", "-O equiv", "-O no-remove-unreachable",
+		"-O no-minimize",
+		"-O equiv",
+		"-O no-remove-unreachable",
 		"-O compress-fast",
 	};
 	size_t i;
@@ -661,8 +663,7 @@ static void test_diff_reports_shortest_differing_string(void **state)
 	struct policy_diff *d;
 	const struct policy_diff_item *it;
 
-	COMPILE_OR_SKIP(x, a, "profile p { /etc/hostname r, /tmp/a w, }\n",
-			"");
+	COMPILE_OR_SKIP(x, a, "profile p { /etc/hostname r, /tmp/a w, }\n", "");
 	COMPILE_OR_SKIP(y, a, "profile p { /etc/hostname rw, /tmp/a w, }\n",
 			"");
 	assert_int_equal(policy_diff(a, x, y, NULL, &d), 1);
@@ -684,9 +685,9 @@ static void test_diff_reports_policydb_and_fields(void **state)
 	size_t i;
 	bool net = false, caps = false;
 
-	COMPILE_OR_SKIP(x, a,
-			"profile p { network inet stream, capability chown, }\n",
-			"");
+	COMPILE_OR_SKIP(
+		x, a, "profile p { network inet stream, capability chown, }\n",
+		"");
 	COMPILE_OR_SKIP(y, a, "profile p { network inet dgram, }\n", "");
 	assert_int_equal(policy_diff(a, x, y, NULL, &d), 1);
 	for (i = 0; i < d->n; i++) {
@@ -709,8 +710,8 @@ static void test_diff_reports_policydb_and_fields(void **state)
 static void test_minimal_hand_built_profile_loads(void **state)
 {
 	struct arena *a = *state;
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "demo", .version = 0x202007 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "demo", .version = 0x202007};
 	struct policy_set *set;
 	struct policy_error err;
 	struct policy_file_perms f;
@@ -735,9 +736,9 @@ static void test_dfa_padding_zero_to_seven_is_accepted(void **state)
 	uint32_t pad;
 
 	for (pad = 0; pad < 8; pad++) {
-		struct wbuf w = { 0 };
-		struct tprof p = { .name = "demo", .version = 0x202007,
-				   .file = &d };
+		struct wbuf w = {0};
+		struct tprof p = {
+			.name = "demo", .version = 0x202007, .file = &d};
 
 		tdfa_init(&d);
 		tdfa_add(&d, "/x", 2, 0x00010004, 0);
@@ -758,8 +759,8 @@ static void test_file_rules_from_policydb_class_two(void **state)
 {
 	struct arena *a = *state;
 	struct tdfa d;
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "pdb", .version = 0x202007, .policydb = &d };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "pdb", .version = 0x202007, .policydb = &d};
 	struct policy_set *set;
 	struct policy_error err;
 	struct policy_file_perms f;
@@ -778,10 +779,13 @@ static void test_xtable_namespace_nul_becomes_colon(void **state)
 {
 	struct arena *a = *state;
 	struct tdfa d;
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 0x202007, .file = &d,
-			   .nxtable = 1, .xtable = { ":ns\0name" },
-			   .xtable_len = { 9 } };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x",
+			  .version = 0x202007,
+			  .file = &d,
+			  .nxtable = 1,
+			  .xtable = {":ns\0name"},
+			  .xtable_len = {9}};
 	struct policy_set *set;
 	struct policy_error err;
 	struct policy_file_perms f;
@@ -800,11 +804,17 @@ static void test_diff_compares_xtable_targets_not_indexes(void **state)
 {
 	struct arena *a = *state;
 	struct tdfa d1, d2;
-	struct wbuf w1 = { 0 }, w2 = { 0 };
-	struct tprof p1 = { .name = "x", .version = 0x202007, .file = &d1,
-			    .nxtable = 2, .xtable = { "one", "two" } };
-	struct tprof p2 = { .name = "x", .version = 0x202007, .file = &d2,
-			    .nxtable = 2, .xtable = { "two", "one" } };
+	struct wbuf w1 = {0}, w2 = {0};
+	struct tprof p1 = {.name = "x",
+			   .version = 0x202007,
+			   .file = &d1,
+			   .nxtable = 2,
+			   .xtable = {"one", "two"}};
+	struct tprof p2 = {.name = "x",
+			   .version = 0x202007,
+			   .file = &d2,
+			   .nxtable = 2,
+			   .xtable = {"two", "one"}};
 	struct policy_set *s1, *s2;
 	struct policy_error err;
 	struct policy_diff *d;
@@ -824,14 +834,13 @@ static void test_diff_compares_xtable_targets_not_indexes(void **state)
 	assert_int_equal(policy_diff(a, s1, s2, NULL, &d), 0);
 	p2.xtable[0] = "three";
 	free(w2.b);
-	w2 = (struct wbuf){ 0 };
+	w2 = (struct wbuf){0};
 	w_profile(&w2, &p2);
 	assert_int_equal(read_buf(a, &w2, &s2, &err), 0);
 	assert_int_equal(policy_diff(a, s1, s2, NULL, &d), 1);
 	assert_int_equal(d->n, 1);
-	assert_string_equal(policy_escape(a, d->items[0].syms,
-					  d->items[0].nsyms),
-			    "/b");
+	assert_string_equal(
+		policy_escape(a, d->items[0].syms, d->items[0].nsyms), "/b");
 	assert_non_null(strstr(d->items[0].a, "-> two"));
 	assert_non_null(strstr(d->items[0].b, "-> three"));
 	free(w1.b);
@@ -841,9 +850,9 @@ static void test_diff_compares_xtable_targets_not_indexes(void **state)
 static void test_diff_reports_profiles_missing_on_one_side(void **state)
 {
 	struct arena *a = *state;
-	struct wbuf w1 = { 0 }, w2 = { 0 };
-	struct tprof p1 = { .name = "one", .version = 0x202007 };
-	struct tprof p2 = { .name = "two", .version = 0x202007 };
+	struct wbuf w1 = {0}, w2 = {0};
+	struct tprof p1 = {.name = "one", .version = 0x202007};
+	struct tprof p2 = {.name = "two", .version = 0x202007};
 	struct policy_set *s1, *s2;
 	struct policy_error err;
 	struct policy_diff *d;
@@ -877,8 +886,8 @@ static void test_rejects_empty_input(void **state)
 
 static void test_rejects_missing_version(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x" };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x"};
 
 	w_profile(&w, &p);
 	expect_error(*state, &w, "expected the \"version\" U32");
@@ -886,8 +895,8 @@ static void test_rejects_missing_version(void **state)
 
 static void test_rejects_version_nine(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 0x202009 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 0x202009};
 
 	w_profile(&w, &p);
 	expect_error(*state, &w, "unsupported interface version");
@@ -895,8 +904,8 @@ static void test_rejects_version_nine(void **state)
 
 static void test_rejects_missing_flags(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7, .no_flags = true };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 7, .no_flags = true};
 
 	w_profile(&w, &p);
 	expect_error(*state, &w, "expected the \"flags\" STRUCT");
@@ -905,8 +914,8 @@ static void test_rejects_missing_flags(void **state)
 static void test_rejects_bad_mode_at_its_offset(void **state)
 {
 	struct arena *a = *state;
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7, .mode = 5 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 7, .mode = 5};
 	struct policy_set *set;
 	struct policy_error err;
 
@@ -919,7 +928,7 @@ static void test_rejects_bad_mode_at_its_offset(void **state)
 
 static void test_rejects_unterminated_name(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 
 	w_u32(&w, "version", 7);
 	w_struct(&w, "profile");
@@ -929,9 +938,9 @@ static void test_rejects_unterminated_name(void **state)
 
 static void test_rejects_bad_dfa_magic(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 	size_t at;
 
 	tdfa_init(&d);
@@ -945,9 +954,9 @@ static void test_rejects_bad_dfa_magic(void **state)
 
 static void test_rejects_next_entry_beyond_states(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 
 	tdfa_init(&d);
 	d.next[300] = 9;
@@ -957,9 +966,9 @@ static void test_rejects_next_entry_beyond_states(void **state)
 
 static void test_rejects_window_past_next_check(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 
 	tdfa_init(&d);
 	d.base[1] = 300;
@@ -969,9 +978,9 @@ static void test_rejects_window_past_next_check(void **state)
 
 static void test_rejects_missing_accept2(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 
 	tdfa_init(&d);
 	d.no_accept2 = true;
@@ -981,9 +990,9 @@ static void test_rejects_missing_accept2(void **state)
 
 static void test_rejects_diff_encode_without_header_flag(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 
 	tdfa_init(&d);
 	d.base[1] |= 0x80000000u;
@@ -993,9 +1002,9 @@ static void test_rejects_diff_encode_without_header_flag(void **state)
 
 static void test_rejects_diff_encode_default_loop(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 	uint32_t s2;
 
 	tdfa_init(&d);
@@ -1011,9 +1020,9 @@ static void test_rejects_diff_encode_default_loop(void **state)
 
 static void test_rejects_oob_with_base_zero(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d };
+	struct tprof p = {.name = "x", .version = 7, .file = &d};
 
 	tdfa_init(&d);
 	d.hflags = 2;
@@ -1024,8 +1033,8 @@ static void test_rejects_oob_with_base_zero(void **state)
 
 static void test_rejects_thirteen_xtable_entries(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7, .nxtable = 13 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 7, .nxtable = 13};
 	uint32_t i;
 
 	for (i = 0; i < 13; i++)
@@ -1036,10 +1045,13 @@ static void test_rejects_thirteen_xtable_entries(void **state)
 
 static void test_rejects_exec_index_beyond_xtable(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .file = &d,
-			   .nxtable = 1, .xtable = { "t" } };
+	struct tprof p = {.name = "x",
+			  .version = 7,
+			  .file = &d,
+			  .nxtable = 1,
+			  .xtable = {"t"}};
 
 	tdfa_init(&d);
 	tdfa_add(&d, "/b", 2, 0x1501, 0);
@@ -1049,9 +1061,12 @@ static void test_rejects_exec_index_beyond_xtable(void **state)
 
 static void test_rejects_inner_nul_in_plain_xtable_entry(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7, .nxtable = 1,
-			   .xtable = { "a\0b" }, .xtable_len = { 4 } };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x",
+			  .version = 7,
+			  .nxtable = 1,
+			  .xtable = {"a\0b"},
+			  .xtable_len = {4}};
 
 	w_profile(&w, &p);
 	expect_error(*state, &w, "inner NUL");
@@ -1059,9 +1074,9 @@ static void test_rejects_inner_nul_in_plain_xtable_entry(void **state)
 
 static void test_rejects_one_state_policydb(void **state)
 {
-	struct wbuf w = { 0 };
+	struct wbuf w = {0};
 	struct tdfa d;
-	struct tprof p = { .name = "x", .version = 7, .policydb = &d };
+	struct tprof p = {.name = "x", .version = 7, .policydb = &d};
 
 	tdfa_init(&d);
 	d.nstates = 1;
@@ -1073,8 +1088,8 @@ static void test_rejects_one_state_policydb(void **state)
 static void test_rlimits_read_and_seventeen_rejected(void **state)
 {
 	struct arena *a = *state;
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7, .nrlimits = 16 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 7, .nrlimits = 16};
 	struct policy_set *set;
 	struct policy_error err;
 
@@ -1083,7 +1098,7 @@ static void test_rlimits_read_and_seventeen_rejected(void **state)
 	assert_int_equal(set->profiles[0].rlimits.count, 16);
 	assert_int_equal(set->profiles[0].rlimits.limit[15], 115);
 	free(w.b);
-	w = (struct wbuf){ 0 };
+	w = (struct wbuf){0};
 	p.nrlimits = 17;
 	w_profile(&w, &p);
 	expect_error(a, &w, "17 rlimits, at most 16");
@@ -1091,8 +1106,8 @@ static void test_rlimits_read_and_seventeen_rejected(void **state)
 
 static void test_rejects_trailing_garbage(void **state)
 {
-	struct wbuf w = { 0 };
-	struct tprof p = { .name = "x", .version = 7 };
+	struct wbuf w = {0};
+	struct tprof p = {.name = "x", .version = 7};
 
 	w_profile(&w, &p);
 	w_u32(&w, NULL, 1);
