@@ -146,5 +146,24 @@ check stdout_not_implemented 1 "" \
 	"$P: binary policy output is not implemented yet; use --syntax-only, -p or -N to check policy$nl" \
 	--config-file=empty.conf -S p1
 
+# Inputs that once crashed or hung the front end under the fuzzer
+# (tests/fuzz/regressions): each must now end cleanly, either way.
+for f in "$top"/tests/fuzz/regressions/*; do
+	[ -f "$f" ] || continue
+	for a in --syntax-only -p; do
+		n=$((n + 1))
+		timeout 60 "$P" --config-file=empty.conf "$a" < "$f" \
+			> /dev/null 2> got.err
+		rc=$?
+		if [ $rc -lt 124 ] && ! grep -qE 'Sanitizer|runtime error:' got.err; then
+			echo "ok fuzz_regression $(basename "$f") $a"
+		else
+			fail=$((fail + 1))
+			echo "FAIL fuzz_regression $(basename "$f") $a: exit $rc"
+			sed 's/^/    > /' got.err | head -20
+		fi
+	done
+done
+
 echo "cli_options: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
