@@ -442,8 +442,12 @@ static void perms_accum(struct policy_perms *acc, const struct policy_perms *x)
 }
 
 /*
- * aa_label_match of 6.1 lib.c/label.c: the compound label first, then each
- * visible component separately with the permissions intersected.
+ * aa_label_match of 6.1 label.c: the compound label first. If its walk
+ * dies the 6.1 code returns success with no permissions (the component
+ * fallback is not tried, so the access is denied); if it ends in a state
+ * lacking the request, each visible component is matched separately and
+ * the permissions are intersected. Components in other namespaces are not
+ * visible (subns is false); with none visible everything is allowed.
  */
 static void label_match(const struct policy_profile *p, uint32_t start,
 			const char *peer, uint32_t request,
@@ -471,20 +475,23 @@ static void label_match(const struct policy_profile *p, uint32_t start,
 		return;
 	}
 	answer_from_state(p->policydb, s, out);
-	if (s && (out->perms.allow & request) == request) {
+	if (!s)
+		return;
+	if ((out->perms.allow & request) == request) {
 		out->allowed = true;
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct policy_perms t = {0, 0, 0};
+		struct policy_perms t;
 		uint32_t cs;
 
 		if (!comp_visible(p, &c[i]))
 			continue;
 		cs = match_comp(p, start, &c[i]);
-		if (cs)
-			policy_compute_perms(p->policydb->accept[cs],
-					     p->policydb->accept2[cs], &t);
+		if (!cs)
+			return;
+		policy_compute_perms(p->policydb->accept[cs],
+				     p->policydb->accept2[cs], &t);
 		perms_accum(&acc, &t);
 	}
 	if ((acc.allow & request) == request) {

@@ -584,6 +584,32 @@ static void test_network_signal_ptrace_queries(void **state)
 	assert_false(r.allowed);
 }
 
+static void test_stacked_peer_follows_6_1_label_match(void **state)
+{
+	struct arena *a = *state;
+	struct policy_set *set;
+	const struct policy_profile *p;
+	struct policy_answer r;
+
+	COMPILE_OR_SKIP(set, a,
+			"profile s { signal send set=(term) peer=foo, "
+			"signal send set=(term) peer=bar, "
+			"signal receive set=(term) peer=foo//&bar, }\n",
+			"");
+	p = &set->profiles[0];
+	policy_query_signal(p, 15, POLICY_MAY_READ, "foo//&bar", &r);
+	assert_true(r.allowed);
+	/* compound state lacks send: components foo and bar both allow it */
+	policy_query_signal(p, 15, POLICY_MAY_WRITE, "foo//&bar", &r);
+	assert_true(r.allowed);
+	/* compound walk dies: 6.1 denies without trying the components */
+	policy_query_signal(p, 15, POLICY_MAY_WRITE, "bar//&foo", &r);
+	assert_false(r.allowed);
+	/* a peer in another namespace is not visible: allowed */
+	policy_query_signal(p, 15, POLICY_MAY_WRITE, ":other:x", &r);
+	assert_true(r.allowed);
+}
+
 static void test_mount_query_dispatches_like_the_kernel(void **state)
 {
 	struct arena *a = *state;
@@ -1154,6 +1180,7 @@ int main(void)
 		T(test_hats_children_and_namespaces_are_units),
 		T(test_caps_rlimits_and_flags_are_decoded),
 		T(test_network_signal_ptrace_queries),
+		T(test_stacked_peer_follows_6_1_label_match),
 		T(test_mount_query_dispatches_like_the_kernel),
 		T(test_diff_ignores_layout_options),
 		T(test_diff_reports_shortest_differing_string),
