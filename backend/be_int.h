@@ -75,6 +75,7 @@ struct be_perm {
 	uint32_t audit; /* allow: bits to audit; deny: unused */
 	bool deny;
 	bool quiet; /* deny without audit: silence the denial */
+	uint32_t noquiet; /* deny: bits never silenced */
 	bool file; /* file-DFA semantics (halves, exec types) */
 	bool exact; /* glob has no wildcard (language.md 4.6) */
 	int priority; /* language.md 6.3 */

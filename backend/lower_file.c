@@ -178,7 +178,10 @@ static dfa_pat_t be_link_any_target(struct be_lower *l)
 }
 
 /* The link pair NAME \0 TARGET with l, and subset k in the owner half
- * only (3.0.8 quirk, policy-blob.md 7.1.6).
+ * only (3.0.8 quirk, policy-blob.md 7.1.6). A deny of l applies to the
+ * pair only, never to NAME alone (observed: `/x rwl, deny /x l,` keeps l
+ * on /x and denies /x \0 anything), and takes the subset bit along
+ * without silencing it.
  */
 static void be_link_pair(struct be_lower *l, const struct ir_rule *r,
 			 dfa_pat_t name, dfa_pat_t target, bool subset,
@@ -188,9 +191,10 @@ static void be_link_pair(struct be_lower *l, const struct ir_rule *r,
 	uint32_t perms = be_halves(r->q.owner, BE_F_LINK);
 	dfa_pat_t pair;
 
-	if (subset && r->q.mode != IR_MODE_DENY)
+	if (subset)
 		perms |= BE_F_LOCK;
 	be_perm_from_rule(&p, r, perms, text);
+	p.noquiet = BE_F_LOCK;
 	pair = be_pat_cat3(l, name, dfa_pat_byte(l->dc, 0), target);
 	be_file_entry(l, pair, &p);
 }
@@ -259,9 +263,12 @@ void be_lower_file_rule(struct be_lower *l, const struct ir_rule *r)
 			return;
 	}
 	be_perm_from_rule(&p, r, be_halves(r->q.owner, half), text);
+	if (p.deny)
+		p.perms &= ~BE_F_BOTH(BE_F_LINK);
 	p.exact = !f->bare &&
 		  dfa_glob_is_exact(f->path.glob, strlen(f->path.glob));
-	be_file_entry(l, pat, &p);
+	if (p.perms)
+		be_file_entry(l, pat, &p);
 	if (!(half & BE_F_LINK))
 		return;
 	if (!f->bare && f->target && f->xmode == IR_X_NONE) {
@@ -286,7 +293,8 @@ void be_lower_link_rule(struct be_lower *l, const struct ir_rule *r)
 		return;
 	be_perm_from_rule(&p, r, be_halves(r->q.owner, BE_F_LINK),
 			  k->name.glob);
-	be_file_entry(l, name, &p);
+	if (!p.deny)
+		be_file_entry(l, name, &p);
 	be_link_pair(l, r, name, target, k->subset, k->name.glob);
 }
 

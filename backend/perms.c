@@ -71,7 +71,7 @@ static void be_fold_level(const struct be_perm *perms, const uint32_t *ids,
 		if (p->deny) {
 			deny |= p->perms;
 			if (p->quiet)
-				quiet |= p->perms;
+				quiet |= p->perms & ~p->noquiet;
 		} else if (p->file && p->exact) {
 			if (!be_x_consistent(eallow, p->perms) &&
 			    conflict[0] == UINT32_MAX) {
