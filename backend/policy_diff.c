@@ -13,7 +13,7 @@
 
 #include "arena.h"
 
-#define DIFF_MAX_PAIRS (8u << 20) /* product states per automaton walk */
+#define DIFF_MAX_PAIRS (2u << 20) /* product states per automaton walk */
 
 /* One side of a product walk: a DFA, a literal string, or nothing. */
 struct aut {

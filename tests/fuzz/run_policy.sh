@@ -20,6 +20,11 @@ clang -std=c11 -D_GNU_SOURCE -O1 -g -Iinclude \
 ap=/sbin/apparmor_parser
 feat="$top/../shared/features/linux-6.1-debian.features"
 if [ -x "$ap" ] && [ -f "$feat" ]; then
+	# the 6.1 features plus policy/diff_encode, so seeds also carry
+	# diff-encoded states (6.1 loads them although it does not advertise it)
+	sed 's/^policy {/policy {diff_encode {yes\
+}\
+/' "$feat" >"$out/features-de"
 	n=0
 	for prof in 'profile a { /etc/hostname r, }' \
 		'profile b /usr/bin/b* xattrs=(user.x=y) { /x/** rwk, /bin/c px -> a, capability chown, }' \
@@ -31,7 +36,18 @@ if [ -x "$ap" ] && [ -f "$feat" ]; then
 		printf '%s\n' "$prof" | "$ap" -QS -M "$feat" --config-file=/dev/null \
 			-O equiv > "$out/corpus/seed${n}eq" 2>/dev/null ||
 			rm -f "$out/corpus/seed${n}eq"
+		printf '%s\n' "$prof" | "$ap" -QS -M "$out/features-de" \
+			--config-file=/dev/null -O diff-encode \
+			> "$out/corpus/seed${n}de" 2>/dev/null ||
+			rm -f "$out/corpus/seed${n}de"
 	done
+	# a real Debian profile with diff-encoded and equivalence-class DFAs
+	if [ -f /etc/apparmor.d/sbin.klogd ]; then
+		"$ap" -QS -M "$out/features-de" --config-file=/dev/null \
+			-I /etc/apparmor.d -O diff-encode -O equiv \
+			/etc/apparmor.d/sbin.klogd >"$out/corpus/klogd" \
+			2>/dev/null || rm -f "$out/corpus/klogd"
+	fi
 fi
 cd "$out" || exit 2
 rm -f crash-* leak-* timeout-*
