@@ -234,6 +234,18 @@ static int op_append(char **argv, int argc)
 	return probe_open_write(argv[0], O_APPEND);
 }
 
+/* open-append PATH: only the open (O_WRONLY|O_APPEND), no write() */
+static int op_open_append(char **argv, int argc)
+{
+	int fd = open(argv[0], O_WRONLY | O_APPEND);
+
+	(void)argc;
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 static int op_create(char **argv, int argc)
 {
 	(void)argc;
@@ -355,13 +367,15 @@ static int probe_cap_mlock(void)
 	return 0;
 }
 
+/* Lowering a hard limit needs nothing; raising it again needs
+ * CAP_SYS_RESOURCE. */
 static int probe_cap_resource(void)
 {
-	struct rlimit rl;
+	struct rlimit rl = { 64, 64 };
 
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		probe_fail("getrlimit", errno);
-	rl.rlim_max += 16;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		probe_fail("setrlimit", errno);
+	rl.rlim_cur = rl.rlim_max = 128;
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
 }
 
@@ -450,8 +464,8 @@ static int op_socket(char **argv, int argc)
 	return 0;
 }
 
-/* inet-connect PORT: connect to 127.0.0.1:PORT; a refused connection
- * still passed the policy check. */
+/* inet-connect PORT: create an inet stream socket and connect it to
+ * 127.0.0.1:PORT; a refused connection still passed the policy check. */
 static int op_inet_connect(char **argv, int argc)
 {
 	struct sockaddr_in sa;
@@ -459,7 +473,7 @@ static int op_inet_connect(char **argv, int argc)
 
 	(void)argc;
 	if (s < 0)
-		probe_fail("socket", errno);
+		return -errno;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(atoi(argv[0]));
@@ -618,7 +632,9 @@ static int op_setrlimit(char **argv, int argc)
 	return setrlimit(probe_resource(argv[0]), &rl) ? -errno : 0;
 }
 
-/* hat HAT NEWLABEL [OP...]: change_hat with a token, then go on. */
+/* hat HAT NEWLABEL [OP...]: change_hat with a token, then go on. The
+ * kernel refuses a hat the profile does not have with ENOENT: that is a
+ * refusal of this operation, printed as DENY ENOENT. */
 static int op_hat(char **argv, int argc)
 {
 	char cmd[300];
@@ -626,6 +642,10 @@ static int op_hat(char **argv, int argc)
 
 	snprintf(cmd, sizeof(cmd), "changehat %s^%s", PROBE_TOKEN, argv[0]);
 	rc = probe_attr_write("current", cmd);
+	if (rc == -ENOENT) {
+		probe_out("DENY ENOENT");
+		exit(1);
+	}
 	if (rc)
 		return rc;
 	probe_continue(argv[1], argv + 2, argc - 2);
@@ -731,6 +751,7 @@ static const struct probe_op probe_ops[] = {
 	{ "read", 1, op_read },
 	{ "write", 1, op_write },
 	{ "append", 1, op_append },
+	{ "open-append", 1, op_open_append },
 	{ "create", 1, op_create },
 	{ "unlink", 1, op_unlink },
 	{ "mkdir", 1, op_mkdir },

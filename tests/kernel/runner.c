@@ -106,6 +106,33 @@ static int kt_split(char *s, char **v, int max)
 	return n;
 }
 
+/* Replaces a hard link (a BIN fixture shares the probe's inode) by a
+ * copy, so that an xattr set on it stays on that one path. */
+static int kt_unshare_inode(const char *path)
+{
+	static char buf[1 << 16];
+	char tmp[520];
+	struct stat st;
+	int in, out;
+	ssize_t n;
+
+	if (stat(path, &st))
+		return -1;
+	if (st.st_nlink < 2)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	in = open(path, O_RDONLY);
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -1;
+	close(in);
+	close(out);
+	return rename(tmp, path);
+}
+
 /* Undoes the previous check: detaches its mounts, removes /k. */
 static void kt_teardown(const struct kt_area *a)
 {
@@ -132,22 +159,22 @@ static const char *kt_setup(const struct kt_area *a)
 	kt_teardown(a);
 	mkdir(KT_ROOT, 0755);
 	for (i = 0; i < a->nfix; i++) {
-		mode_t mode;
+		mode_t mode, dflt;
 		uid_t uid;
 
 		snprintf(line, sizeof(line), "%s", a->fix[i]);
 		n = kt_split(line, v, 8);
 		if (n < 2)
 			return "short fixture line";
-		kt_mkparent(v[1]);
-		mode = n > 2 ? strtoul(v[2], NULL, 8) : 0;
+		kt_mkparent(v[!strcmp(v[0], "MOUNT") && n > 2 ? 2 : 1]);
+		dflt = v[0][0] == 'D' ? 0755 : 0644;
+		mode = n > 2 ? (mode_t)strtoul(v[2], NULL, 8) : dflt;
 		uid = n > 3 ? (uid_t)atoi(v[3]) : 0;
 		if (!strcmp(v[0], "DIR")) {
-			if (mkdir(v[1], mode ? mode : 0755) && errno != EEXIST)
+			if (mkdir(v[1], mode) && errno != EEXIST)
 				return "mkdir";
 		} else if (!strcmp(v[0], "FILE")) {
-			int fd = open(v[1], O_WRONLY | O_CREAT | O_TRUNC,
-				      mode ? mode : 0644);
+			int fd = open(v[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 			if (fd < 0 || write(fd, "data\n", 5) != 5)
 				return "create file";
@@ -157,6 +184,8 @@ static const char *kt_setup(const struct kt_area *a)
 				return "link probe";
 			continue;
 		} else if (!strcmp(v[0], "XATTR") && n == 4) {
+			if (kt_unshare_inode(v[1]))
+				return "copy before setxattr";
 			if (lsetxattr(v[1], v[2], v[3], strlen(v[3]), 0))
 				return "setxattr";
 			continue;
@@ -168,7 +197,7 @@ static const char *kt_setup(const struct kt_area *a)
 		} else {
 			return "unknown fixture";
 		}
-		if (chmod(v[1], mode ? mode : 0644 | (v[0][0] == 'D' ? 0111 : 0)))
+		if (chmod(v[1], mode))
 			return "chmod";
 		if (uid && chown(v[1], uid, uid))
 			return "chown";
