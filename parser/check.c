@@ -1007,29 +1007,36 @@ static const struct features *policy_abi(struct chk *c)
 	char path[4096];
 	size_t n;
 
-	if (!o)
-		return NULL;
-	if (o->override_abi)
-		return o->override_abi;
+	if (!o || o->override_abi)
+		return o ? o->override_abi : NULL;
 	if (!name)
 		return o->policy_features;
-	if (!strcmp(name, "kernel"))
+	n = strlen(name);
+	if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
+		name = arena_strndup(c->a, name + 1, n - 2);
+	if (!strcmp(name, "kernel") && !c->pol->abi_quoted)
 		return o->kernel_features;
-	if (!strcmp(name, "default"))
+	if (!strcmp(name, "default") && !c->pol->abi_quoted)
 		return o->policy_features;
-	if (c->pol->abi_quoted || name[0] == '/')
-		return feat_load(c->a, name, &f, &err) ? o->policy_features : f;
-	for (n = 0; n < o->ninclude_dirs; n++) {
-		snprintf(path, sizeof(path), "%s/%s", o->include_dirs[n],
-			 name);
-		if (!feat_load(c->a, path, &f, &err))
+	if (*name && (c->pol->abi_quoted || name[0] == '/')) {
+		if (!feat_load(c->a, name, &f, &err))
 			return f;
+	} else if (*name) {
+		for (n = 0; n < o->ninclude_dirs; n++) {
+			snprintf(path, sizeof(path), "%s/%s",
+				 o->include_dirs[n], name);
+			if (!feat_load(c->a, path, &f, &err))
+				return f;
+		}
+		if (o->base_dir) {
+			snprintf(path, sizeof(path), "%s/%s", o->base_dir,
+				 name);
+			if (!feat_load(c->a, path, &f, &err))
+				return f;
+		}
 	}
-	if (o->base_dir) {
-		snprintf(path, sizeof(path), "%s/%s", o->base_dir, name);
-		if (!feat_load(c->a, path, &f, &err))
-			return f;
-	}
+	chk_error(c, c->pol->abi_loc, "failed to find features abi '%s'",
+		  name);
 	return o->policy_features;
 }
 

@@ -103,7 +103,9 @@ static int parse_perms(struct chk *c, struct ir_rule *r, const char *w,
 					first = ch;
 				ch = w[++i];
 			}
-			if (!first || ch != 'x') {
+			if (ch == 'X' && first)
+				pw->upper = true;
+			if (!first || (ch != 'x' && ch != 'X')) {
 				chk_error(c, r->loc,
 					  "Invalid mode, '%s' contains an invalid exec qualifier",
 					  w);
@@ -438,7 +440,10 @@ void chk_cp_conflicts(struct chk *c, struct ir_profile *p)
 
 			if (q->kind != IR_RULE_CHANGE_PROFILE ||
 			    !q->u.cp.has_exec || q->q.mode == IR_MODE_DENY ||
-			    !same_path(&q->u.cp.exec, &r->u.cp.exec))
+			    !same_path(&q->u.cp.exec, &r->u.cp.exec) ||
+			    q->u.cp.has_target != r->u.cp.has_target ||
+			    (q->u.cp.has_target &&
+			     !same_path(&q->u.cp.target, &r->u.cp.target)))
 				continue;
 			sa = q->u.cp.exec_mod == IR_EXECMOD_UNSAFE;
 			sb = r->u.cp.exec_mod == IR_EXECMOD_UNSAFE;

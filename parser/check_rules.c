@@ -209,7 +209,7 @@ static int net_conds(struct chk *c, struct ir_cond *cl,
 			bit = 2;
 		else if (!strcmp(n, "interface"))
 			bit = 4;
-		else if (!strcmp(n, "label"))
+		else if (!strcmp(n, "label") || !strcmp(n, "label:"))
 			bit = 8;
 		else {
 			chk_error(c, cl->loc,
@@ -217,7 +217,8 @@ static int net_conds(struct chk *c, struct ir_cond *cl,
 				  n);
 			return -EINVAL;
 		}
-		if (cl->op == IR_COND_ASSIGN && bit == 8 && peer)
+		if ((cl->op == IR_COND_ASSIGN || !strcmp(n, "label:")) &&
+		    bit == 8 && peer)
 			;
 		else if (cl->op != IR_COND_EQ) {
 			chk_error(c, cl->loc,
@@ -414,12 +415,38 @@ static int ipc_access(struct chk *c, struct ir_rule *r, const char *kind,
 	return 0;
 }
 
+static int only_eq(struct chk *c, struct ir_cond *cl, const char *kind)
+{
+	if (cl->op == IR_COND_EQ)
+		return 0;
+	chk_error(c, cl->loc,
+		  "unsupported operator used in conditions of %s rules", kind);
+	return -EINVAL;
+}
+
 static int one_value(struct chk *c, struct ir_cond *cl, const char *kind)
 {
+	if (only_eq(c, cl, kind))
+		return -EINVAL;
 	if (cl->values.n == 1)
 		return 0;
 	chk_error(c, cl->loc, "%s conditional '%s' takes exactly one value",
 		  kind, cl->name);
+	return -EINVAL;
+}
+
+/* peer= may be given once (signal, ptrace). */
+static int peer_once(struct chk *c, struct ir_rule *r, const char *kind)
+{
+	int n = 0;
+
+	for (struct ir_cond *cl = r->u.ipc.conds; cl; cl = cl->next)
+		n += !strcmp(cl->name, "peer");
+	for (struct ir_cond *cl = r->u.ipc.peer; cl; cl = cl->next)
+		n++;
+	if (n <= 1)
+		return 0;
+	chk_error(c, r->loc, "%s rule: peer can only be specified once", kind);
 	return -EINVAL;
 }
 
@@ -429,7 +456,8 @@ static void check_signal(struct chk *c, struct ir_rule *r)
 					   "read", "r",	      "rw", NULL };
 	struct ir_ipc_rule *s = &r->u.ipc;
 
-	if (ipc_access(c, r, "signal", acc, &s->access_mask))
+	if (ipc_access(c, r, "signal", acc, &s->access_mask) ||
+	    peer_once(c, r, "signal"))
 		return;
 	for (struct ir_cond *cl = s->conds; cl; cl = cl->next) {
 		if (!strcmp(cl->name, "set")) {
@@ -471,7 +499,8 @@ static void check_ptrace(struct chk *c, struct ir_rule *r)
 					   "tracedby", "rw",	NULL };
 	struct ir_ipc_rule *s = &r->u.ipc;
 
-	if (ipc_access(c, r, "ptrace", acc, &s->access_mask))
+	if (ipc_access(c, r, "ptrace", acc, &s->access_mask) ||
+	    peer_once(c, r, "ptrace"))
 		return;
 	for (struct ir_cond *cl = s->conds; cl; cl = cl->next)
 		if (strcmp(cl->name, "peer") && strcmp(cl->name, "label")) {
@@ -520,7 +549,7 @@ static void check_unix(struct chk *c, struct ir_rule *r)
 				  cl->name);
 			return;
 		}
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "unix"))
+		if (one_value(c, cl, "unix"))
 			return;
 		if (!strcmp(cl->name, "type") &&
 		    fe_net_type_lookup(cl->values.v[0]) < 0) {
@@ -544,7 +573,7 @@ static void check_unix(struct chk *c, struct ir_rule *r)
 				  cl->name);
 			return;
 		}
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "unix"))
+		if (one_value(c, cl, "unix"))
 			return;
 		if (!strcmp(cl->name, "addr") &&
 		    !unix_addr_ok(cl->values.v[0])) {
@@ -607,7 +636,7 @@ static void check_dbus(struct chk *c, struct ir_rule *r)
 			return;
 		}
 		seen |= 1u << k;
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "dbus"))
+		if (one_value(c, cl, "dbus"))
 			return;
 		if (k == 4)
 			svc = true;
@@ -623,7 +652,7 @@ static void check_dbus(struct chk *c, struct ir_rule *r)
 				  cl->name);
 			return;
 		}
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "dbus"))
+		if (one_value(c, cl, "dbus"))
 			return;
 		msg = true;
 	}
@@ -672,6 +701,37 @@ static bool mq_name_sysv(const char *n)
 	return true;
 }
 
+/* mqueue accesses: the words of @acc or a string of r/w letters. */
+static int mq_access(struct chk *c, struct ir_rule *r,
+		     const char *const *acc, uint32_t *mask)
+{
+	const struct ir_strlist *l = &r->u.ipc.access;
+
+	*mask = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *w = l->v[i];
+		size_t k;
+
+		if (*w && strspn(w, "rw") == strlen(w)) {
+			if (strchr(w, 'r'))
+				*mask |= 1u << 0;
+			if (strchr(w, 'w'))
+				*mask |= 1u << 2;
+			continue;
+		}
+		for (k = 0; acc[k]; k++)
+			if (!strcmp(acc[k], w))
+				break;
+		if (!acc[k]) {
+			chk_error(c, r->loc, "mqueue rule: invalid access '%s'",
+				  w);
+			return -EINVAL;
+		}
+		*mask |= 1u << k;
+	}
+	return 0;
+}
+
 static void check_mqueue(struct chk *c, struct ir_rule *r)
 {
 	static const char *const acc[] = { "r",	     "read",	"w",
@@ -681,7 +741,7 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 	struct ir_ipc_rule *m = &r->u.ipc;
 	const char *type = NULL;
 
-	if (ipc_access(c, r, "mqueue", acc, &m->access_mask))
+	if (mq_access(c, r, acc, &m->access_mask))
 		return;
 	for (struct ir_cond *cl = m->conds; cl; cl = cl->next) {
 		if (strcmp(cl->name, "type") && strcmp(cl->name, "label")) {
@@ -690,7 +750,7 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 				  cl->name);
 			return;
 		}
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "mqueue"))
+		if (one_value(c, cl, "mqueue"))
 			return;
 		if (!strcmp(cl->name, "type")) {
 			type = cl->values.v[0];
@@ -746,7 +806,7 @@ static void check_io_uring(struct chk *c, struct ir_rule *r)
 				  cl->name);
 			return;
 		}
-		if (cl->op != IR_COND_EQ || one_value(c, cl, "io_uring"))
+		if (one_value(c, cl, "io_uring"))
 			return;
 	}
 	if (!chk_feat(c, "io_uring"))

@@ -20,6 +20,7 @@ enum fe_bind_kind {
 	FE_BIND_SET,
 	FE_BIND_BOOL,
 	FE_BIND_BUILTIN, /* a set variable defined by the compiler */
+	FE_BIND_HIDE, /* hides outer built-ins of this name (no attachment) */
 };
 
 /* One binding; an environment is a pointer to the newest one. */
@@ -153,12 +154,26 @@ int fe_var_check_name(struct fe_symtab *st, const char *ref,
 	return 0;
 }
 
+/* Note [builtin-hide]: a profile without attachment hides the outer
+ * profiles' @{attach_path}/@{exec_path}; a user variable of that name
+ * stays visible through the hide.
+ */
 static const struct fe_env *env_find(const struct fe_env *env,
 				     const char *name)
 {
-	for (; env; env = env->prev)
-		if (env->name == name)
-			return env;
+	bool hidden = false;
+
+	for (; env; env = env->prev) {
+		if (env->name != name)
+			continue;
+		if (env->kind == FE_BIND_HIDE) {
+			hidden = true;
+			continue;
+		}
+		if (hidden && env->kind == FE_BIND_BUILTIN)
+			continue;
+		return env;
+	}
 	return NULL;
 }
 
@@ -340,6 +355,21 @@ static void bind_builtin(struct fe_symtab *st, const char *name,
 	b->nvals = 1;
 }
 
+static void bind_builtins(struct fe_symtab *st, const char *hname,
+			  const char *attach)
+{
+	bind_builtin(st, st->n_profile_name, escape_name(st, hname));
+	if (attach) {
+		bind_builtin(st, st->n_attach_path, attach);
+		bind_builtin(st, st->n_exec_path, attach);
+		return;
+	}
+	bind_new(st, st->n_attach_path, FE_BIND_HIDE,
+		 (struct src_loc){ 0, 0, 0 });
+	bind_new(st, st->n_exec_path, FE_BIND_HIDE,
+		 (struct src_loc){ 0, 0, 0 });
+}
+
 void fe_scope_enter(struct fe_symtab *st, const char *hname,
 		    const char *attach)
 {
@@ -349,11 +379,7 @@ void fe_scope_enter(struct fe_symtab *st, const char *hname,
 	s->up = st->scopes;
 	st->scopes = s;
 	st->depth++;
-	bind_builtin(st, st->n_profile_name, escape_name(st, hname));
-	if (attach) {
-		bind_builtin(st, st->n_attach_path, attach);
-		bind_builtin(st, st->n_exec_path, attach);
-	}
+	bind_builtins(st, hname, attach);
 }
 
 const struct fe_env *fe_env_with_builtins(struct fe_symtab *st,
@@ -366,11 +392,7 @@ const struct fe_env *fe_env_with_builtins(struct fe_symtab *st,
 
 	st->head = env;
 	st->depth = UINT_MAX;
-	bind_builtin(st, st->n_profile_name, escape_name(st, hname));
-	if (attach) {
-		bind_builtin(st, st->n_attach_path, attach);
-		bind_builtin(st, st->n_exec_path, attach);
-	}
+	bind_builtins(st, hname, attach);
 	r = st->head;
 	st->head = save;
 	st->depth = depth;
