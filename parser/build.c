@@ -259,7 +259,12 @@ struct ir_cond *fe_build_cond(struct fe_parser *p, const char *name,
 			      bool paren, struct src_loc loc)
 {
 	struct ir_cond *c = arena_alloc(p->arena, sizeof(*c));
+	size_t n = strlen(name);
 
+	if (n > 1 && name[n - 1] == ':' && op == IR_COND_EQ) {
+		name = arena_strndup(p->arena, name, n - 1);
+		op = IR_COND_ASSIGN;
+	}
 	c->name = arena_intern(p->arena, name);
 	c->op = op;
 	c->values = fe_strlist(vals);

@@ -13,37 +13,61 @@
 #include "fe_int.h"
 #include "vars.h"
 
+static const struct src_loc fe_top = { UINT32_MAX, 0, 0 };
+
+struct fe_parser *fe_parser_new(struct cu *cu, uint32_t file, FILE *pp)
+{
+	struct fe_parser *p = arena_alloc(cu->arena, sizeof(*p));
+
+	p->cu = cu;
+	p->arena = cu->arena;
+	p->st = fe_symtab_create(cu);
+	p->pol = arena_alloc(cu->arena, sizeof(*p->pol));
+	p->pol->symtab = p->st;
+	p->strict = cu->opts && cu->opts->strict;
+	p->pp_out = pp;
+	p->pending_live = -1;
+	p->inc = fe_incscope_new(p);
+	if (fe_lex_begin(p, file)) {
+		fe_lex_end(p);
+		return NULL;
+	}
+	return p;
+}
+
+void fe_parser_free(struct fe_parser *p)
+{
+	if (p)
+		fe_lex_end(p);
+}
+
 static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
 		  struct ir_policy **out)
 {
-	struct fe_parser p;
 	unsigned errors = diag_error_count(cu);
+	struct fe_parser *p = fe_parser_new(cu, file, pp);
 	int r;
 
-	memset(&p, 0, sizeof(p));
-	p.cu = cu;
-	p.arena = cu->arena;
-	p.st = fe_symtab_create(cu);
-	p.pol = arena_alloc(cu->arena, sizeof(*p.pol));
-	p.pol->symtab = p.st;
-	p.strict = cu->opts && cu->opts->strict;
-	p.pp_out = pp;
-	p.pending_live = -1;
-	p.inc = fe_incscope_new(&p);
+	if (!p)
+		return -EINVAL;
 	if (out)
-		*out = p.pol;
-	r = fe_lex_begin(&p, file);
-	if (!r)
-		r = fe_yyparse(&p);
-	fe_lex_end(&p);
+		*out = p->pol;
+	r = fe_yyparse(p);
+	fe_parser_free(p);
 	if (r || diag_error_count(cu) != errors)
 		return -EINVAL;
-	if (check && fe_check_policy(cu, p.st, p.pol))
+	if (check && fe_check_policy(cu, p->st, p->pol))
 		return -EINVAL;
 	return 0;
 }
 
-static const struct src_loc fe_top = { UINT32_MAX, 0, 0 };
+int fe_parse_text(struct cu *cu, const char *name, const char *text,
+		  size_t len, bool check, struct ir_policy **out)
+{
+	uint32_t idx = cu_add_file(cu, name, text, len, fe_top);
+
+	return fe_run(cu, idx, NULL, check, out);
+}
 
 int fe_parse_file(struct cu *cu, const char *path, struct ir_policy **out)
 {

@@ -124,6 +124,39 @@ struct fe_parser {
 	struct fe_incscope *inc; /* include-once set of the current scope */
 };
 
+/* --- fe.c ---------------------------------------------------------------- */
+
+/**
+ * fe_parser_new - set up parsing of file @file of @cu (scanner started)
+ * @cu: borrowed unit
+ * @file: file table index of the top file
+ * @pp: -p output stream, or NULL
+ *
+ * Return: arena parser, or NULL after an error (recorded).
+ */
+struct fe_parser *fe_parser_new(struct cu *cu, uint32_t file, FILE *pp);
+
+/**
+ * fe_parser_free - release the scanner of @p
+ * @p: borrowed parser, may be NULL
+ */
+void fe_parser_free(struct fe_parser *p);
+
+/**
+ * fe_parse_text - parse @text as a top file named @name, with or without
+ * the semantic checks (tests use the parse alone)
+ * @cu: borrowed unit
+ * @name: borrowed file name for messages
+ * @text: borrowed bytes
+ * @len: byte count
+ * @check: run fe_check_policy() after a clean parse
+ * @out: OUT: arena policy
+ *
+ * Return: 0 or -EINVAL.
+ */
+int fe_parse_text(struct cu *cu, const char *name, const char *text,
+		  size_t len, bool check, struct ir_policy **out);
+
 /* --- grammar.y ----------------------------------------------------------- */
 
 /**
@@ -163,6 +196,17 @@ void fe_lex_end(struct fe_parser *p);
  * Return: 0, or -EINVAL when the file contains a NUL byte.
  */
 int fe_lex_push_file(struct fe_parser *p, uint32_t file, bool dir_end);
+
+/**
+ * fe_lex_next - scan one token (for tests of the scanner)
+ * @p: borrowed parser
+ * @loc: OUT: its location
+ * @text: OUT: its text (the value of TOK_ID/TOK_VALUE/... or NULL)
+ *
+ * Return: the token kind, 0 at the end of input.
+ */
+int fe_lex_next(struct fe_parser *p, struct fe_yyltype *loc,
+		const char **text);
 
 /**
  * fe_lex_token_name - the name of a token kind, for tests

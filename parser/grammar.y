@@ -25,6 +25,8 @@ void fe_yyerror(FE_YYLTYPE *lloc, struct fe_parser *p, const char *msg);
 }
 
 %code {
+#include <string.h>
+
 #include "arena.h"
 #include "cu.h"
 
@@ -665,6 +667,32 @@ int fe_yylex(FE_YYSTYPE *lval, FE_YYLTYPE *lloc, struct fe_parser *p)
 void fe_yyerror(FE_YYLTYPE *lloc, struct fe_parser *p, const char *msg)
 {
 	diag_fatal(p->cu, lloc->first, "%s", msg);
+}
+
+int fe_lex_next(struct fe_parser *p, struct fe_yyltype *loc,
+		const char **text)
+{
+	FE_YYSTYPE v;
+	int tok;
+
+	memset(&v, 0, sizeof(v));
+	tok = fe_yylex_scan(&v, loc, p->scanner);
+	switch (tok) {
+	case TOK_ID:
+	case TOK_SET_VAR:
+		*text = v.id ? v.id->glob : NULL;
+		break;
+	case TOK_CONDID:
+	case TOK_CONDLISTID:
+	case TOK_MODE:
+	case TOK_BOOL_VAR:
+	case TOK_VALUE:
+		*text = v.str;
+		break;
+	default:
+		*text = NULL;
+	}
+	return tok;
 }
 
 const char *fe_lex_token_name(int tok)
