@@ -177,7 +177,7 @@ static void check_exec_target(struct chk *c, struct ir_rule *r)
 	case IR_X_CX:
 	case IR_X_CIX:
 	case IR_X_CUX:
-		if (t[0] == ':' || t[0] == '&' || strstr(t, "//&")) {
+		if (t[0] == ':' || (t[0] == '&' && t[1] == ':')) {
 			chk_error(c, f->target_loc,
 				  "cx transition target '%s' must name a child profile",
 				  t);
