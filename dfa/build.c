@@ -72,6 +72,9 @@ struct bstate {
 
 #define U32(buf) ((uint32_t *)(buf).p)
 
+/* Residual unions with more kids than this are flattened in state keys. */
+#define DFA_FLAT_UNION 64
+
 static uint32_t hash_words(const uint32_t *w, size_t n)
 {
 	uint32_t h = 0x811c9dc5u ^ (uint32_t)n;
@@ -355,24 +358,51 @@ static void trip_push(struct bstate *st, uint32_t k, uint32_t id, uint32_t t)
 }
 
 /*
- * Append (id, kid) for the normalized union of the terms of one id run,
- * sorted[lo, hi), to st->key.
+ * Append rule @id's residual, the union of the terms on the stack from
+ * @base, to st->key and pop them. A small union is kept as one term, so
+ * its derivatives are memoized as a whole; a large one (thousands of
+ * literal residuals) is flattened into one pair per kid, so each state is
+ * stepped in one pass over its pairs (Note [derivative-states]).
  */
+static void key_append_union(struct bstate *st, uint32_t id, size_t base)
+{
+	struct dfa_ctx *c = st->c;
+	size_t n = dfa_or_normalize(c, base);
+
+	if (n <= DFA_FLAT_UNION) {
+		uint32_t t = dfa_mk_or_stack(c, base);
+
+		if (t != c->empty) {
+			push_u32(c, &st->key, id);
+			push_u32(c, &st->key, t);
+		}
+		return;
+	}
+	dfa_buf_reserve(c, &st->key, sizeof(uint32_t), st->key.n + 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		U32(st->key)[st->key.n++] = id;
+		U32(st->key)[st->key.n++] = *dfa_stack_at(c, base + i);
+	}
+	c->stack.n = base;
+}
+
+/* Append the residual of the id run sorted[lo, hi) to st->key. */
 static void key_append_run(struct bstate *st, const struct trip *v,
 			   size_t lo, size_t hi)
 {
 	struct dfa_ctx *c = st->c;
-	size_t base = c->stack.n, n;
+	size_t base = c->stack.n;
+	const struct dfa_term *x = dfa_term_at(c, v[lo].t);
 
+	if (hi - lo == 1 &&
+	    (x->kind != DFA_T_OR || x->b <= DFA_FLAT_UNION)) {
+		push_u32(c, &st->key, v[lo].id);
+		push_u32(c, &st->key, v[lo].t);
+		return;
+	}
 	for (size_t i = lo; i < hi; i++)
 		dfa_stack_push(c, v[i].t);
-	n = dfa_or_normalize(c, base);
-	dfa_buf_reserve(c, &st->key, sizeof(uint32_t), st->key.n + 2 * n);
-	for (size_t i = 0; i < n; i++) {
-		U32(st->key)[st->key.n++] = v[lo].id;
-		U32(st->key)[st->key.n++] = *dfa_stack_at(c, base + i);
-	}
-	c->stack.n = base;
+	key_append_union(st, v[lo].id, base);
 }
 
 /* Compute every transition of state @s (Note [derivative-states]). */
@@ -474,16 +504,11 @@ static int build_start(struct bstate *st)
 	qsort(r, n, 2 * sizeof(uint32_t), cmp_pair);
 	st->key.n = 0;
 	for (size_t i = 0; i < n;) {
-		size_t j = i, base = c->stack.n, k;
+		size_t j = i, base = c->stack.n;
 
 		while (j < n && r[2 * j] == r[2 * i])
 			dfa_stack_push(c, r[2 * j++ + 1]);
-		k = dfa_or_normalize(c, base);
-		for (size_t q = 0; q < k; q++) {
-			push_u32(c, &st->key, r[2 * i]);
-			push_u32(c, &st->key, *dfa_stack_at(c, base + q));
-		}
-		c->stack.n = base;
+		key_append_union(st, r[2 * i], base);
 		i = j;
 	}
 	free(r);
@@ -683,6 +708,11 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	st.max_bytes = lim && lim->max_bytes ? lim->max_bytes :
 					       DFA_DEFAULT_MAX_BYTES;
 	c->peak = c->bytes;
+	dfa_buf_reserve(c, &b->rules, sizeof(uint32_t), 1);
+	dfa_buf_reserve(c, &st.key, sizeof(uint32_t), 1);
+	dfa_buf_reserve(c, &st.keys, sizeof(uint32_t), 1);
+	dfa_buf_reserve(c, &st.tcls, 1, 1);
+	dfa_buf_reserve(c, &st.tdst, sizeof(uint32_t), 1);
 	dfa_htab_init(c, &st.stab, 1024);
 	dfa_htab_init(c, &st.atab, 64);
 	dfa_htab_init(c, &st.vtab, 64);
@@ -702,7 +732,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	push_u32(c, &st.toff, (uint32_t)st.tdst.n);
 	raw.nstates = st.nstates;
 	raw.toff = U32(st.toff);
-	raw.tcls = st.tcls.p ? st.tcls.p : (const uint8_t *)"";
+	raw.tcls = st.tcls.p;
 	raw.tdst = U32(st.tdst);
 	raw.val = U32(st.sval);
 	raw.nvals = (uint32_t)st.vals.n;

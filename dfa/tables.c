@@ -181,9 +181,9 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * Each state keeps its most frequent target as DEFAULT and stores only the
  * other columns, in a window of NEXT/CHECK starting at its base; windows
  * interleave as long as no two states claim one slot (Tarjan and Yao,
- * "Storing a sparse table", CACM 1979). Bases are chosen first fit from
- * the lowest free slot, with a bounded search so that packing stays
- * linear; the table is then extended so every base + 255 is inside it
+ * "Storing a sparse table", CACM 1979). Bases are chosen first fit: a
+ * union-find over free slots jumps straight to the next free slot for the
+ * first column, and the search is bounded so that packing stays linear; the table is then extended so every base + 255 is inside it
  * (policy-blob.md 6.4).
  */
 
@@ -193,9 +193,9 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
 struct comb {
 	uint32_t *next; /* malloc'd */
 	uint32_t *check; /* malloc'd, COMB_FREE when unused */
+	uint32_t *nf; /* union-find: smallest free slot >= i */
 	size_t cap; /* allocated entries */
 	size_t end; /* entries in use (past the last claimed slot) */
-	size_t first_free; /* no free slot below this */
 };
 
 static void comb_reserve(struct comb *cb, size_t need)
@@ -208,11 +208,41 @@ static void comb_reserve(struct comb *cb, size_t need)
 		cap = cap ? cap * 2 : 4096;
 	cb->next = xrealloc(cb->next, cap * sizeof(uint32_t));
 	cb->check = xrealloc(cb->check, cap * sizeof(uint32_t));
+	cb->nf = xrealloc(cb->nf, (cap + 1) * sizeof(uint32_t));
 	for (size_t i = cb->cap; i < cap; i++) {
 		cb->next[i] = 0;
 		cb->check[i] = COMB_FREE;
+		cb->nf[i] = (uint32_t)i;
 	}
+	cb->nf[cap] = (uint32_t)cap;
 	cb->cap = cap;
+}
+
+/* Smallest free slot at or after @i (slots past cap are free). */
+static size_t comb_free_from(struct comb *cb, size_t i)
+{
+	size_t r = i;
+
+	if (i >= cb->cap)
+		return i;
+	while (cb->nf[r] != r)
+		r = cb->nf[r];
+	while (cb->nf[i] != r) {
+		size_t n = cb->nf[i];
+
+		cb->nf[i] = (uint32_t)r;
+		i = n;
+	}
+	return r;
+}
+
+static void comb_claim(struct comb *cb, size_t p, uint32_t s, uint32_t to)
+{
+	cb->check[p] = s;
+	cb->next[p] = to;
+	cb->nf[p] = (uint32_t)(p + 1);
+	if (p + 1 > cb->end)
+		cb->end = p + 1;
 }
 
 static bool comb_fits(const struct comb *cb, size_t base, const uint32_t *col,
@@ -227,21 +257,21 @@ static bool comb_fits(const struct comb *cb, size_t base, const uint32_t *col,
 	return true;
 }
 
+/* Note [comb-packing]: first fit, skipping occupied slots of col[0]. */
 static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n)
 {
-	size_t base, tries = 0;
+	size_t base = 0, tries = 0;
 
 	if (!n)
 		return 0;
-	base = cb->first_free > col[0] ? cb->first_free - col[0] : 0;
-	while (!comb_fits(cb, base, col, n)) {
-		if (++tries > COMB_TRIES) {
-			base = cb->end;
-			break;
-		}
+	for (;;) {
+		base = comb_free_from(cb, base + col[0]) - col[0];
+		if (comb_fits(cb, base, col, n))
+			return base;
+		if (++tries > COMB_TRIES)
+			return cb->end;
 		base++;
 	}
-	return base;
 }
 
 int dfa_compress(const struct dfa *d, struct arena *a,
@@ -303,15 +333,8 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 				col[nc++] = c;
 		base = comb_place(&cb, col, nc);
 		comb_reserve(&cb, base + 256);
-		for (uint32_t i = 0; i < nc; i++) {
-			cb.check[base + col[i]] = s;
-			cb.next[base + col[i]] = row[col[i]];
-			if (base + col[i] + 1 > cb.end)
-				cb.end = base + col[i] + 1;
-		}
-		while (cb.first_free < cb.cap &&
-		       cb.check[cb.first_free] != COMB_FREE)
-			cb.first_free++;
+		for (uint32_t i = 0; i < nc; i++)
+			comb_claim(&cb, base + col[i], s, row[col[i]]);
 		t->base[s] = (uint32_t)base;
 	}
 	{
@@ -333,6 +356,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 	}
 	free(cb.next);
 	free(cb.check);
+	free(cb.nf);
 	*out = t;
 	return 0;
 }

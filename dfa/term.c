@@ -35,6 +35,8 @@ void *dfa_buf_reserve(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
 {
 	size_t cap;
 
+	if (!need)
+		need = 1;
 	if (need <= b->cap)
 		return b->p;
 	cap = b->cap ? b->cap : 16;
@@ -416,8 +418,20 @@ static int cmp_u32(const void *a, const void *b)
 
 static void sort_u32(uint32_t *v, size_t n)
 {
-	if (n > 1)
+	if (n > 16) {
 		qsort(v, n, sizeof(*v), cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+
+		while (j && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
 }
 
 /*
@@ -484,6 +498,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 		*dfa_stack_at(c, base + j++) = t;
 	}
 	n = j;
+	c->stack.n = base + n;
 	if (nstar) {
 		size_t sbase = base + n;
 
@@ -502,8 +517,8 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 			for (size_t k = sbase; k < c->stack.n && !drop; k++) {
 				uint32_t s = *dfa_stack_at(c, k);
 
-				is_star_class(c, s, &set);
-				if (s != t && set_subset(c, al, set))
+				if (s != t && is_star_class(c, s, &set) &&
+				    set_subset(c, al, set))
 					drop = true;
 			}
 			if (!drop)
