@@ -4,7 +4,8 @@
  * BE_DRIVER_OUT set the program is instead the test-only driver of
  * tests/suites/backend_diff.sh: it compiles each file argument to
  * $BE_DRIVER_OUT/<basename>.bin (features from $BE_DRIVER_FEATURES,
- * include directories from $BE_DRIVER_INCLUDE, colon-separated).
+ * include directories from $BE_DRIVER_INCLUDE, colon-separated; complain
+ * mode forced when $BE_DRIVER_COMPLAIN is set).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -335,6 +336,7 @@ static int driver_one(struct tctx *t, const char *path, const char *outdir)
 	if (!rc) {
 		bo.kernel = t->feat;
 		bo.policy = t->feat;
+		bo.force_complain = t->opts.complain;
 		rc = be_compile(t->cu, pol, &bo, &t->res);
 	}
 	diag_flush(t->cu, stderr);
@@ -370,6 +372,7 @@ static int driver(int argc, char **argv, const char *outdir)
 	t->opts.include_dirs = dirs;
 	t->opts.ninclude_dirs = nd;
 	t->opts.base_dir = nd ? dirs[nd - 1] : "/etc/apparmor.d";
+	t->opts.complain = getenv("BE_DRIVER_COMPLAIN") != NULL;
 	for (int i = 1; i < argc; i++)
 		if (driver_one(t, argv[i], outdir)) {
 			fprintf(stderr, "FAILED %s\n", argv[i]);
