@@ -409,6 +409,10 @@ static size_t label_split(const char *label, struct label_comp *c)
 		}
 		k->name = s;
 		k->len = len;
+		if (e && n == LABEL_MAX_COMPS) {
+			k->len = strlen(s);
+			break;
+		}
 		if (!e)
 			break;
 		s = e + 3;

@@ -1170,6 +1170,82 @@ static void test_every_truncation_of_a_parser_blob_is_rejected(void **state)
 	}
 }
 
+/* xorshift, so the mutation test is the same on every run */
+static uint32_t prng(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static void test_mutated_parser_blobs_never_crash(void **state)
+{
+	struct arena *a = *state;
+	const uint8_t *b;
+	size_t n, i;
+	uint32_t seed = 0x9e3779b9u;
+	unsigned int accepted = 0, rejected = 0;
+
+	if (!compile(a, diff_profile, "-O equiv", &b, &n)) {
+		fprintf(stderr, "# /sbin/apparmor_parser is missing\n");
+		skip();
+	}
+	for (i = 0; i < 3000; i++) {
+		struct arena_mark m = arena_mark(a);
+		uint8_t *copy = malloc(n);
+		size_t len = n, k, flips = 1 + prng(&seed) % 4;
+		struct policy_set *set;
+		struct policy_error err;
+		struct policy_diff *d;
+
+		memcpy(copy, b, n);
+		for (k = 0; k < flips; k++) {
+			size_t at = prng(&seed) % n;
+
+			switch (prng(&seed) % 4) {
+			case 0:
+				copy[at] ^= (uint8_t)(1u << (prng(&seed) % 8));
+				break;
+			case 1:
+				copy[at] = (uint8_t)prng(&seed);
+				break;
+			case 2:
+				copy[at] = 0xff;
+				break;
+			default:
+				len = at;
+				break;
+			}
+		}
+		if (policy_read(a, copy, len, &set, &err) == 0) {
+			size_t j;
+
+			for (j = 0; j < set->n; j++) {
+				struct policy_file_perms f;
+				struct policy_answer r;
+
+				policy_query_file(&set->profiles[j], "/tmp/x",
+						  NULL, &f);
+				policy_query_signal(&set->profiles[j], 15, 2,
+						    "foo//&bar", &r);
+				policy_query_network(&set->profiles[j], 2, 1, 2,
+						     &r);
+			}
+			assert_int_equal(policy_diff(a, set, set, NULL, &d), 0);
+			accepted++;
+		} else {
+			assert_true(err.offset <= len);
+			assert_non_null(strstr(err.msg, "offset "));
+			rejected++;
+		}
+		free(copy);
+		arena_release(a, m);
+	}
+	assert_true(accepted > 0);
+	assert_true(rejected > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1211,6 +1287,7 @@ int main(void)
 		T(test_rlimits_read_and_seventeen_rejected),
 		T(test_rejects_trailing_garbage),
 		T(test_every_truncation_of_a_parser_blob_is_rejected),
+		T(test_mutated_parser_blobs_never_crash),
 #undef T
 	};
 
