@@ -21,7 +21,7 @@ static const char usage_text[] =
 	"       aa-policy query BLOB PROFILE CLASS ARGS...\n"
 	"       aa-policy diff [--max N] BLOB_A BLOB_B\n"
 	"query classes:\n"
-	"  file PATH [MODES]            link PATH TARGET\n"
+	"  file PATH [[owner:]MODES]    link PATH TARGET\n"
 	"  capability NAME              network FAMILY TYPE [PERM,...]\n"
 	"  signal send|receive SIG peer=LABEL\n"
 	"  ptrace read|trace|readby|tracedby peer=LABEL\n"
@@ -510,12 +510,19 @@ static int query_file(struct arena *a, const struct policy_profile *p, int argc,
 {
 	struct policy_file_perms f;
 	uint32_t want = 0;
-	bool ok = true;
+	bool ok = true, owner = false;
 
 	if (argc < 1 || (link && argc != 2) || (!link && argc > 2))
 		return usage();
-	if (!link && argc == 2)
-		want = modes_mask(argv[1], &ok);
+	if (!link && argc == 2) {
+		const char *m = argv[1];
+
+		if (!strncmp(m, "owner:", 6)) {
+			owner = true;
+			m += 6;
+		}
+		want = modes_mask(m, &ok);
+	}
 	if (!ok)
 		return fail("bad file modes \"%s\" (letters of xwralkm)",
 			    argv[1]);
@@ -539,9 +546,12 @@ static int query_file(struct arena *a, const struct policy_profile *p, int argc,
 		       f.change_profile ? " change_profile" : "",
 		       f.onexec ? " onexec" : "");
 	print_mode_note(p);
-	if (want)
-		return ((f.other.raw & want) == want) ? 0 : EXIT_DIFF;
-	return ((f.accept1 & 0xc1ff81ffu) ? 0 : EXIT_DIFF);
+	if (want) {
+		uint32_t have = owner ? f.owner.raw : f.other.raw;
+
+		return (have & want) == want ? 0 : EXIT_DIFF;
+	}
+	return (f.accept1 & 0xc01fc07fu) ? 0 : EXIT_DIFF;
 }
 
 static void print_answer(struct arena *a, const struct policy_profile *p,

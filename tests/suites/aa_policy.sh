@@ -96,6 +96,8 @@ expect query-shadow 1 "$POL" query "$T/small.bin" small file /etc/shadow
 expect query-owner 0 "$POL" query "$T/small.bin" small file /tmp/own
 has query-owner-half 'owner: wra' "$T/out"
 has query-owner-other 'other: -' "$T/out"
+expect query-owner-mode 0 "$POL" query "$T/small.bin" small file /tmp/own owner:rw
+expect query-other-mode 1 "$POL" query "$T/small.bin" small file /tmp/own rw
 expect query-exec 0 "$POL" query "$T/small.bin" small file /usr/bin/tool x
 has query-exec-target 'exec: xtable entry helper' "$T/out"
 expect query-cap 0 "$POL" query "$T/small.bin" small capability chown
