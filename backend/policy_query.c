@@ -858,7 +858,9 @@ const char *policy_describe_pdb(struct arena *a, const uint16_t *syms, size_t n)
 	cls = syms[0];
 	cname = policy_number_name("class", cls);
 	if (!cname)
-		cname = arena_sprintf(a, "class %u", cls);
+		cname = arena_sprintf(a, "#%u", cls);
+	if (n == 1)
+		return arena_sprintf(a, "class %s", cname);
 	rest = policy_escape(a, syms + 1, n - 1);
 	if (cls == POLICY_CLASS_SIGNAL && n >= 2) {
 		const char *sn = policy_number_name("signal", syms[1]);
