@@ -22,13 +22,16 @@ enum dfa_term_kind {
 	DFA_T_STAR, /* a repeated */
 };
 
+#define DFA_ALPHA_LAZY UINT32_MAX
+
 struct dfa_term {
 	uint8_t kind; /* enum dfa_term_kind */
 	uint8_t nullable; /* matches "" */
 	uint32_t a; /* see enum dfa_term_kind */
 	uint32_t b; /* see enum dfa_term_kind */
 	uint32_t first; /* set: bytes whose derivative may be non-empty */
-	uint32_t alpha; /* set: bytes any matched string may contain */
+	uint32_t alpha; /* set: bytes any matched string may contain, or
+			 * DFA_ALPHA_LAZY until first needed */
 	uint32_t hash; /* structural hash */
 };
 
@@ -67,6 +70,7 @@ struct dfa_ctx {
 	size_t nmemo; /* memo entries used */
 	size_t bytes; /* bytes held in growable tables */
 	size_t peak; /* maximum of bytes */
+	uint32_t ucache[4096][3]; /* set unions: x, y, x|y (x = 0: empty) */
 	uint32_t empty, eps, full; /* well-known terms */
 	uint32_t set_none, set_all; /* well-known sets */
 };

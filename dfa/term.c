@@ -171,14 +171,21 @@ uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s)
 static uint32_t set_union(struct dfa_ctx *c, uint32_t x, uint32_t y)
 {
 	struct dfa_byteset s;
+	uint32_t *e;
 
 	if (x == y || y == c->set_none)
 		return x;
 	if (x == c->set_none)
 		return y;
+	e = c->ucache[(mix32(x, y) >> 8) & 4095];
+	if (e[0] == x && e[1] == y)
+		return e[2];
 	for (int i = 0; i < 4; i++)
 		s.w[i] = dfa_set_at(c, x)->w[i] | dfa_set_at(c, y)->w[i];
-	return dfa_set_intern(c, &s);
+	e[0] = x;
+	e[1] = y;
+	e[2] = dfa_set_intern(c, &s);
+	return e[2];
 }
 
 static uint32_t set_inter(struct dfa_ctx *c, uint32_t x, uint32_t y)
@@ -257,7 +264,7 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 		t->nullable = x->nullable && y->nullable;
 		t->first = x->nullable ? set_union(c, x->first, y->first) :
 					 x->first;
-		t->alpha = set_union(c, x->alpha, y->alpha);
+		t->alpha = DFA_ALPHA_LAZY;
 		break;
 	case DFA_T_OR:
 	case DFA_T_AND:
@@ -265,18 +272,16 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 		x = dfa_term_at(c, k[0]);
 		t->nullable = x->nullable;
 		t->first = x->first;
-		t->alpha = x->alpha;
+		t->alpha = DFA_ALPHA_LAZY;
 		for (uint32_t i = 1; i < t->b; i++) {
 			k = dfa_kids_at(c, t->a);
 			x = dfa_term_at(c, k[i]);
 			if (t->kind == DFA_T_OR) {
 				t->nullable |= x->nullable;
 				t->first = set_union(c, t->first, x->first);
-				t->alpha = set_union(c, t->alpha, x->alpha);
 			} else {
 				t->nullable &= x->nullable;
 				t->first = set_inter(c, t->first, x->first);
-				t->alpha = set_inter(c, t->alpha, x->alpha);
 			}
 		}
 		break;
@@ -288,7 +293,7 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 		x = dfa_term_at(c, t->a);
 		t->nullable = 1;
 		t->first = x->first;
-		t->alpha = x->alpha;
+		t->alpha = DFA_ALPHA_LAZY;
 		break;
 	}
 }
@@ -331,6 +336,38 @@ static uint32_t term_intern(struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	c->thash.slot[j] = id + 1;
 	c->thash.n++;
 	return id;
+}
+
+/*
+ * The alphabet of @t (bytes any matched string may contain, a superset),
+ * computed on first use: only unions holding a star of a class need it.
+ */
+static uint32_t term_alpha(struct dfa_ctx *c, uint32_t t)
+{
+	struct dfa_term x = *dfa_term_at(c, t);
+	uint32_t r;
+
+	if (x.alpha != DFA_ALPHA_LAZY)
+		return x.alpha;
+	switch (x.kind) {
+	case DFA_T_CAT:
+		r = set_union(c, term_alpha(c, x.a), term_alpha(c, x.b));
+		break;
+	case DFA_T_STAR:
+		r = term_alpha(c, x.a);
+		break;
+	default:
+		r = term_alpha(c, *dfa_kids_at(c, x.a));
+		for (uint32_t i = 1; i < x.b; i++) {
+			uint32_t k = term_alpha(c, *dfa_kids_at(c, x.a + i));
+
+			r = x.kind == DFA_T_OR ? set_union(c, r, k) :
+						 set_inter(c, r, k);
+		}
+		break;
+	}
+	dfa_term_at(c, t)->alpha = r;
+	return r;
 }
 
 void dfa_stack_push(struct dfa_ctx *c, uint32_t v)
@@ -511,7 +548,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 		j = 0;
 		for (i = 0; i < n; i++) {
 			uint32_t t = *dfa_stack_at(c, base + i);
-			uint32_t al = dfa_term_at(c, t)->alpha;
+			uint32_t al = term_alpha(c, t);
 			bool drop = false;
 
 			for (size_t k = sbase; k < c->stack.n && !drop; k++) {
@@ -622,8 +659,7 @@ static uint32_t mk_and_stack(struct dfa_ctx *c, size_t base)
 				uint32_t o = *dfa_stack_at(c, base + k);
 
 				if (k != i &&
-				    set_subset(c, dfa_term_at(c, o)->alpha,
-					       set) &&
+				    set_subset(c, term_alpha(c, o), set) &&
 				    !(is_star_class(c, o, &cls) &&
 				      cls == set))
 					drop = true;
