@@ -67,7 +67,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 GEN_HDRS = $(patsubst parser/%.y,$(B)/gen/%.h,$(PARSER_Y)) \
 	$(patsubst parser/%.l,$(B)/gen/%.h,$(PARSER_L))
 
-.PHONY: all check check-unit check-build check-kernel example bench bench-dfa fuzz \
+.PHONY: all check check-unit check-build check-kernel example bench bench-fe bench-dfa fuzz \
 	check-headers format-check clean install
 .DEFAULT_GOAL := all
 all: $(PROGS) $(UNIT_BINS)
@@ -169,6 +169,9 @@ check-kernel: $(PROGS)
 
 bench: $(PROGS)
 	tests/bench/run.sh $(B)
+
+bench-fe: $(PROGS)
+	tests/bench/fe.sh $(B)
 
 bench-dfa: $(PROGS)
 	tests/bench/dfa.sh $(B)
