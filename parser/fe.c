@@ -53,6 +53,8 @@ static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
 	if (out)
 		*out = p->pol;
 	r = fe_yyparse(p);
+	if (!r && fe_lex_flush(p))
+		r = -EINVAL;
 	fe_parser_free(p);
 	if (r || diag_error_count(cu) != errors)
 		return -EINVAL;

@@ -198,6 +198,15 @@ void fe_lex_end(struct fe_parser *p);
 int fe_lex_push_file(struct fe_parser *p, uint32_t file, bool dir_end);
 
 /**
+ * fe_lex_flush - finish the directory includes whose end the scanner has
+ * passed (Note [dir-end-timing] in lexer.l)
+ * @p: borrowed parser
+ *
+ * Return: 0, or -EINVAL when a deferred addition failed (recorded).
+ */
+int fe_lex_flush(struct fe_parser *p);
+
+/**
  * fe_lex_next - scan one token (for tests of the scanner)
  * @p: borrowed parser
  * @loc: OUT: its location

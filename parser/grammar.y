@@ -661,6 +661,7 @@ caps:	%empty		{ $$ = fe_build_vlist(p, NULL, NULL, @$.first); }
 
 int fe_yylex(FE_YYSTYPE *lval, FE_YYLTYPE *lloc, struct fe_parser *p)
 {
+	fe_lex_flush(p);
 	return fe_yylex_scan(lval, lloc, p->scanner);
 }
 
