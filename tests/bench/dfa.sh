@@ -22,6 +22,7 @@ if ! command -v python3 >/dev/null; then
 	echo "bench-dfa: python3 is required" >&2
 	exit 2
 fi
+export PYTHONDONTWRITEBYTECODE=1
 feat="$top/../shared/features/linux-6.1-debian.features"
 exec python3 "$here/dfa_bench.py" --aa-dfa "$B/aa-dfa" \
 	--apparmor-parser "${APPARMOR_PARSER:-/sbin/apparmor_parser}" \

@@ -14,6 +14,7 @@ if ! command -v python3 >/dev/null || [ ! -x /usr/bin/time ]; then
 	echo "bench_dfa_smoke: needs python3 and /usr/bin/time" >&2
 	exit 77
 fi
+export PYTHONDONTWRITEBYTECODE=1
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
 python3 tests/bench/dfa_bench.py --aa-dfa "$B/aa-dfa" --no-aa --runs 1 \
