@@ -76,6 +76,7 @@ struct be_perm {
 	bool deny;
 	bool quiet; /* deny without audit: silence the denial */
 	uint32_t noquiet; /* deny: bits never silenced */
+	uint32_t xm; /* m bits implied by ix, pix, cix (part of x) */
 	bool file; /* file-DFA semantics (halves, exec types) */
 	bool exact; /* glob has no wildcard (language.md 4.6) */
 	int priority; /* language.md 6.3 */

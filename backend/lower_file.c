@@ -272,6 +272,9 @@ void be_lower_file_rule(struct be_lower *l, const struct ir_rule *r)
 			return;
 	}
 	be_perm_from_rule(&p, r, be_halves(r->q.owner, half), text);
+	if (!p.deny && !f->bare && (half & BE_F_INHERIT) &&
+	    !(f->perms & IR_PERM_MMAP))
+		p.xm = be_halves(r->q.owner, BE_F_MMAP);
 	if (p.deny)
 		p.perms &= ~BE_F_BOTH(BE_F_LINK);
 	p.exact = !f->bare &&
@@ -310,8 +313,10 @@ void be_lower_link_rule(struct be_lower *l, const struct ir_rule *r)
 /* Note [change-profile]: policy-blob.md 7.1.7, as 3.0.8 writes it: TARGET
  * alone gets CHANGE_PROFILE|ONEXEC, EXEC alone ONEXEC, EXEC \0 TARGET
  * ONEXEC plus x (and the unsafe bit) when an exec condition was given.
- * Defaults: EXEC is /[^/\0][^\0]*, TARGET any label ([^\0]+ alone, [^\0]*
- * after the NUL, as observed). change_profile cannot be audited.
+ * Defaults: EXEC is /[^/\0][^\0]*, TARGET the glob ** (so that a bare
+ * change_profile equals change_profile -> **); the empty label never
+ * matches alone (3.0.8's start state never accepts). change_profile cannot
+ * be audited.
  */
 void be_lower_cp_rule(struct be_lower *l, const struct ir_rule *r)
 {
@@ -344,12 +349,14 @@ void be_lower_cp_rule(struct be_lower *l, const struct ir_rule *r)
 			return;
 		target0 = target;
 	} else {
-		target = be_pat_nonnul(l, true);
-		target0 = be_pat_nonnul(l, false);
+		if (be_glob(l, "**", r->loc, &target))
+			return;
+		target0 = target;
 	}
 	be_perm_from_rule(&p, r, BE_F_CHANGE_PROFILE | BE_F_ONEXEC, text);
 	p.audit = 0;
-	be_file_entry(l, target, &p);
+	be_file_entry(l, dfa_pat_diff(l->dc, target, dfa_pat_epsilon(l->dc)),
+		      &p);
 	p.perms = BE_F_ONEXEC;
 	be_file_entry(l, exec, &p);
 	p.perms = r->q.mode == IR_MODE_DENY ? BE_F_ONEXEC : pair;

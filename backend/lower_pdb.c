@@ -7,6 +7,7 @@
 #include "be_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,6 +431,7 @@ void be_lower_markers(struct be_lower *l)
 	if (!l->abi->policydb)
 		return;
 	p.perms = 0x4;
+	p.priority = INT_MIN;
 	id = be_add_perm(l, &p);
 	be_add_entry(l, BE_AUT_PDB, dfa_pat_byte(l->dc, BE_CLASS_FILE), id);
 	if (l->abi->mount)

@@ -20,7 +20,9 @@
  * equal, checked separately among exact (glob-free) rules and among
  * wildcard rules; when an exact rule carries x in a half, its exec type
  * replaces the wildcard rules' type in that half. A deny of x in a half
- * clears that half's type bits; then allow &= ~deny and quiet &= deny.
+ * clears that half's type bits and the m that ix, pix or cix implied
+ * (language.md 3.2.3, as upstream's corpus expects; 3.0.8 kept that m);
+ * then allow &= ~deny and quiet &= deny.
  * Audit bits of allow rules are kept even where a deny removes the
  * permission (3.0.8 does so; the kernel ignores audit for denied bits).
  */
@@ -28,8 +30,10 @@
 /* Note [priority-levels]: language.md 6.3. Rules are grouped by priority,
  * highest first; each level folds as in Note [exec-fold] and decides the
  * bits its rules mention (a half's exec type with its x bit); lower
- * levels only fill bits no higher level decided. With one level this is
- * exactly the plain fold.
+ * levels only fill bits no higher level decided; an m implied by ix
+ * belongs to its x, so it is dropped when a higher level decided that x.
+ * Class markers sit below every level. With one level this is exactly the
+ * plain fold.
  */
 
 struct be_level {
@@ -40,6 +44,7 @@ struct be_level {
 static const uint32_t be_half_x[2] = { BE_F_EXEC, BE_F_EXEC << BE_HALF_SHIFT };
 static const uint32_t be_half_type[2] = { BE_F_TYPE,
 					  BE_F_TYPE << BE_HALF_SHIFT };
+static const uint32_t be_half_m[2] = { BE_F_MMAP, BE_F_MMAP << BE_HALF_SHIFT };
 
 /* Whether adding @p to @acc keeps at most one exec type per half. */
 static bool be_x_consistent(uint32_t acc, uint32_t p)
@@ -54,11 +59,11 @@ static bool be_x_consistent(uint32_t acc, uint32_t p)
 }
 
 static void be_fold_level(const struct be_perm *perms, const uint32_t *ids,
-			  size_t n, int prio, struct be_level *lv,
-			  uint32_t conflict[2])
+			  size_t n, int prio, uint32_t decided,
+			  struct be_level *lv, uint32_t conflict[2])
 {
 	uint32_t allow = 0, deny = 0, audit = 0, quiet = 0;
-	uint32_t eallow = 0, eaudit = 0;
+	uint32_t eallow = 0, eaudit = 0, impl = 0, expl = 0;
 	uint32_t gfirst = UINT32_MAX, efirst = UINT32_MAX;
 	bool file = false;
 
@@ -72,7 +77,11 @@ static void be_fold_level(const struct be_perm *perms, const uint32_t *ids,
 			deny |= p->perms;
 			if (p->quiet)
 				quiet |= p->perms & ~p->noquiet;
-		} else if (p->file && p->exact) {
+			continue;
+		}
+		impl |= p->xm;
+		expl |= p->perms & ~p->xm;
+		if (p->file && p->exact) {
 			if (!be_x_consistent(eallow, p->perms) &&
 			    conflict[0] == UINT32_MAX) {
 				conflict[0] = efirst;
@@ -103,9 +112,14 @@ static void be_fold_level(const struct be_perm *perms, const uint32_t *ids,
 					(eallow & be_half_type[h]);
 		allow |= eallow & ~(be_half_type[0] | be_half_type[1]);
 		audit |= eaudit;
-		for (int h = 0; h < 2; h++)
+		for (int h = 0; h < 2; h++) {
+			uint32_t m = be_half_m[h] & impl & ~expl;
+
 			if (deny & be_half_x[h])
-				allow &= ~be_half_type[h];
+				allow &= ~(be_half_type[h] | m);
+			if (decided & be_half_x[h])
+				allow &= ~m;
+		}
 	}
 	lv->mention = allow | deny;
 	for (int h = 0; h < 2 && file; h++)
@@ -144,7 +158,7 @@ void be_fold_perms(const struct be_perm *perms, const uint32_t *ids,
 
 		if (i && prio[i] == prio[i - 1])
 			continue;
-		be_fold_level(perms, ids, n, prio[i], &lv, cf);
+		be_fold_level(perms, ids, n, prio[i], decided, &lv, cf);
 		allow |= lv.allow & ~decided;
 		audit |= lv.audit & ~decided;
 		quiet |= lv.quiet & ~decided;

@@ -3,6 +3,7 @@
  * the values 3.0.8 writes (policy-blob.md 7.1.4-7.1.5, 11.4) and the
  * priority levels of language.md 6.3.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +142,47 @@ static void test_deny_x_clears_exec_type_keeps_mmap(void **state)
 	assert_int_equal(a2, 0x00200080);
 }
 
+static void test_deny_x_removes_implied_mmap(void **state)
+{
+	struct be_perm v[2] = { allow(BOTH(BE_F_READ | IX)),
+				deny(BOTH(BE_F_EXEC), true) };
+	uint32_t a1, a2;
+
+	(void)state;
+	v[0].xm = BOTH(BE_F_MMAP);
+	fold(v, 2, &a1, &a2, NULL);
+	assert_int_equal(a1, BOTH(BE_F_READ));
+	assert_int_equal(a2, 0);
+}
+
+static void test_higher_priority_exec_drops_implied_mmap(void **state)
+{
+	struct be_perm v[2] = { allow(BOTH(PX)), allow(BOTH(IX)) };
+	uint32_t a1, a2;
+
+	(void)state;
+	v[0].priority = 1;
+	v[1].xm = BOTH(BE_F_MMAP);
+	v[1].exact = true;
+	fold(v, 2, &a1, &a2, NULL);
+	assert_int_equal(a1, BOTH(PX));
+}
+
+static void test_markers_below_every_level(void **state)
+{
+	struct be_perm v[2] = { allow(0x4), allow(0x4) };
+	uint32_t a1, a2;
+
+	(void)state;
+	v[0].file = v[1].file = false;
+	v[0].priority = INT_MIN;
+	v[1].priority = -1;
+	v[1].audit = 0x4;
+	fold(v, 2, &a1, &a2, NULL);
+	assert_int_equal(a1, 0x4);
+	assert_int_equal(a2, 0x4);
+}
+
 static void test_higher_priority_allow_beats_deny(void **state)
 {
 	struct be_perm v[2] = { allow(BOTH(BE_F_WRITE | BE_F_APPEND)),
@@ -204,6 +246,9 @@ int main(void)
 		cmocka_unit_test(test_glob_exec_conflict_reported),
 		cmocka_unit_test(test_same_exec_type_merges),
 		cmocka_unit_test(test_deny_x_clears_exec_type_keeps_mmap),
+		cmocka_unit_test(test_deny_x_removes_implied_mmap),
+		cmocka_unit_test(test_higher_priority_exec_drops_implied_mmap),
+		cmocka_unit_test(test_markers_below_every_level),
 		cmocka_unit_test(test_higher_priority_allow_beats_deny),
 		cmocka_unit_test(test_lower_priority_fills_undecided_bits),
 		cmocka_unit_test(test_policydb_network_deny_quiet),
