@@ -736,6 +736,11 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	raw.tdst = U32(st.tdst);
 	raw.val = U32(st.sval);
 	raw.nvals = (uint32_t)st.vals.n;
+	if (c->bytes + (size_t)st.nstates * 48 + st.tdst.n * 40 >
+	    st.max_bytes) {
+		rc = limit_error(&st, "bytes of memory", st.max_bytes);
+		goto out;
+	}
 	blockof = xmalloc((size_t)st.nstates * sizeof(uint32_t));
 	if (lim && lim->no_minimize) {
 		blockof[0] = UINT32_MAX;

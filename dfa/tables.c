@@ -343,6 +343,14 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		for (uint32_t s = 0; s < n; s++)
 			if ((size_t)t->base[s] + 256 > len)
 				len = (size_t)t->base[s] + 256;
+		if (len > 0xffffffu + 1) {
+			free(cb.next);
+			free(cb.check);
+			free(cb.nf);
+			*err = arena_sprintf(a, "automaton exceeds %u table entries",
+					     0xffffffu + 1);
+			return -E2BIG;
+		}
 		comb_reserve(&cb, len);
 		t->nnext = (uint32_t)len;
 		t->next = arena_alloc_array(a, len, sizeof(uint32_t));

@@ -437,11 +437,20 @@ static uint32_t mk_cat(struct dfa_ctx *c, uint32_t x, uint32_t y)
 	}
 	if (is_star_class(c, x, &sx)) {
 		ty = dfa_term_at(c, y);
-		if (x == y)
-			return x;
-		if (ty->kind == DFA_T_CAT && is_star_class(c, ty->a, &sy) &&
-		    sx == sy)
-			return y;
+		if (is_star_class(c, y, &sy)) {
+			if (set_subset(c, sy, sx))
+				return x;
+			if (set_subset(c, sx, sy))
+				return y;
+		}
+		if (ty->kind == DFA_T_CAT && is_star_class(c, ty->a, &sy)) {
+			uint32_t z = ty->b;
+
+			if (set_subset(c, sx, sy))
+				return y;
+			if (set_subset(c, sy, sx))
+				return mk_cat(c, x, z);
+		}
 	}
 	return term_intern(c, DFA_T_CAT, x, y, NULL);
 }
@@ -469,6 +478,75 @@ static void sort_u32(uint32_t *v, size_t n)
 		}
 		v[j] = x;
 	}
+}
+
+static bool starred(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
+		    uint32_t *rest)
+{
+	const struct dfa_term *x = dfa_term_at(c, t);
+
+	if (x->kind != DFA_T_CAT || !is_star_class(c, x->a, set))
+		return false;
+	*rest = x->b;
+	return true;
+}
+
+static bool sorted_has(const uint32_t *v, size_t n, uint32_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] == t)
+			return true;
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * In the sorted, duplicate-free union stack[base, base+n), drop r when
+ * T*r is a kid (r <= T*r), and S*r when T*r is a kid with S < T. Returns
+ * the new count. Only the first 64 starred kids are compared pairwise.
+ */
+static size_t or_drop_starred(struct dfa_ctx *c, size_t base, size_t n)
+{
+	uint32_t idx[64], set[64], rest[64], m = 0;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && m < 64; i++) {
+		uint32_t t = *dfa_stack_at(c, base + i);
+
+		if (starred(c, t, &set[m], &rest[m]))
+			idx[m++] = (uint32_t)i;
+	}
+	if (!m)
+		return n;
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t *v = dfa_stack_at(c, base);
+
+		if (sorted_has(v, n, rest[i])) {
+			for (size_t k = 0; k < n; k++)
+				if (v[k] == rest[i])
+					v[k] = UINT32_MAX;
+		}
+		for (uint32_t k = 0; k < m; k++)
+			if (k != i && rest[k] == rest[i] &&
+			    set[k] != set[i] && set_subset(c, set[k], set[i]))
+				v[idx[k]] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t t = *dfa_stack_at(c, base + i);
+
+		if (t != UINT32_MAX)
+			*dfa_stack_at(c, base + j++) = t;
+	}
+	c->stack.n = base + j;
+	return j;
 }
 
 /*
@@ -564,6 +642,8 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 		n = j;
 	}
 	c->stack.n = base + n;
+	if (n > 1)
+		n = or_drop_starred(c, base, n);
 	return n;
 }
 
