@@ -3,7 +3,7 @@
 # tmpfs and switch_roots into it (pivot_root cannot leave rootfs). Stage 2
 # mounts the pseudo file systems, loads the enforce blobs (one write each),
 # runs the checks, replaces them with the complain blobs, runs the checks
-# again, and powers off. Every result line starts with "KT ".
+# again, loads the compiled Debian profiles, and powers off. Every result line starts with "KT ".
 bb=/bin/busybox
 if [ ! -e /.stage2 ]; then
 	$bb mkdir -p /newroot
@@ -42,6 +42,13 @@ pass() {
 for p in $(cat /kt/passes); do
 	pass "$p"
 done
+# The compiled Debian profiles: each must load (one write each).
+if [ -d /kt/corpus ]; then
+	dmesg -c > /dev/null
+	/bin/ktrun load /kt/corpus/*.bin | sed 's/^KT LOAD /KT CORPUS /'
+	dmesg | grep 'apparmor="STATUS"' | grep 'error=' |
+		sed 's/^/KT CORPUS DMESG /'
+fi
 if grep -q 'kt.dmesg=1' /proc/cmdline; then
 	dmesg | grep 'apparmor=' | sed 's/^/KT DMESG /'
 fi

@@ -11,9 +11,11 @@
 #                              1 when the compiler is not 3.0.8)
 #        AACC_KERNEL_CONTROL=0 skip the complain-mode pass
 #        AACC_KERNEL_ONLY=GLOB only suite files matching GLOB
+#        AACC_KERNEL_CORPUS=0  skip loading the compiled Debian profiles
 #        AACC_KERNEL_TIMEOUT   seconds before the VM is killed (270)
 #        AACC_KERNEL_VERBOSE=1 print every check, not only failures
 #        AACC_KERNEL_DMESG=1   keep the VM's apparmor audit lines in the log
+#        AACC_KERNEL_SMP       guest CPUs (1: measured faster under TCG)
 #        AACC_KERNEL_CACHE     kernel cache directory (fetch-kernel.sh)
 # exit:  0 all passed, 1 a failure, 77 skipped (no qemu, kernel, features)
 set -u
@@ -137,6 +139,41 @@ for f in $files; do
 done
 [ -n "$good" ] || die "no suite file compiles"
 
+# The Debian profiles (apparmor, apparmor-profiles, apparmor-profiles-extra)
+# compiled with the same compiler: every blob must load. Compiled in
+# parallel; a profile the compiler refuses is only counted.
+ncorpus=0
+nrefused=0
+if [ "${AACC_KERNEL_CORPUS:-1}" != 0 ]; then
+	mkdir -p "$work/root/kt/corpus"
+	for d in /etc/apparmor.d /usr/share/apparmor/extra-profiles; do
+		[ -d "$d" ] || continue
+		find "$d" -maxdepth 1 -type f ! -name README ! -name '*.md' |
+			LC_ALL=C sort
+	done > "$work/corpus.list"
+	# Reuse the blobs of an earlier run when the compiler binary, the
+	# features and every file under the profile directories are the same.
+	key=$( (cat "$compiler" "$feat"; find /etc/apparmor.d \
+		/usr/share/apparmor/extra-profiles -type f 2>/dev/null |
+		LC_ALL=C sort | xargs cat) | md5sum | cut -c1-16)
+	cache=$B/kernel-corpus/$key
+	if [ ! -f "$cache/done" ]; then
+		rm -rf "$B/kernel-corpus"
+		mkdir -p "$cache"
+		export compiler feat cache
+		tr '\n' '\0' < "$work/corpus.list" |
+		xargs -0 -r -P "$(nproc)" -n 1 sh -c '
+			n=$(echo "$1" | sed "s|^/etc/apparmor.d/|etc.|; s|^/usr/share/apparmor/extra-profiles/|extra.|")
+			"$compiler" --config-file=/dev/null -QS -M "$feat" "$1" \
+				> "$cache/$n.bin" 2> "$cache/$n.err" ||
+				rm -f "$cache/$n.bin"' sh
+		: > "$cache/done"
+	fi
+	cp "$cache"/*.bin "$work/root/kt/corpus/" 2>/dev/null
+	ncorpus=$(ls "$work/root/kt/corpus" | wc -l)
+	nrefused=$(($(wc -l < "$work/corpus.list") - ncorpus))
+fi
+
 # checks file: per suite file an AREA line, its fixtures, its checks
 awk '
 FNR == 1 { n = FILENAME; sub(/.*\//, "", n); sub(/\.sd$/, "", n);
@@ -153,7 +190,7 @@ nchecks=$(grep -c '^CHECK ' "$work/root/kt/checks")
 echo "kernel: $nchecks checks from $(echo $good | wc -w) files ($nskip files need our compiler and were left out), compiler $compiler, kernel $kernel" >&2
 start=$(date +%s)
 timeout "${AACC_KERNEL_TIMEOUT:-270}" qemu-system-x86_64 -accel tcg -cpu max \
-	-m 512 -smp 2 -display none -nodefaults -no-reboot -serial stdio \
+	-m 512 -smp "${AACC_KERNEL_SMP:-1}" -display none -nodefaults -no-reboot -serial stdio \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1 apparmor=1 security=apparmor kt.dmesg=${AACC_KERNEL_DMESG:-0}" \
 	< /dev/null > "$work/serial.log" 2>&1
@@ -177,6 +214,15 @@ for p in $passes; do
 		bad=1
 	fi
 done
+
+# corpus: every compiled Debian profile loads
+if [ "$ncorpus" -gt 0 ]; then
+	lok=$(grep -c '^KT CORPUS OK ' "$work/serial.txt")
+	lfail=$(grep -c '^KT CORPUS FAIL ' "$work/serial.txt")
+	grep '^KT CORPUS FAIL \|^KT CORPUS DMESG' "$work/serial.txt" | cut -d' ' -f2- >&2
+	echo "kernel: Debian profiles: $lok of $ncorpus blobs loaded, $lfail rejected ($nrefused profiles not compiled by $compiler)"
+	[ "$lok" -eq "$ncorpus" ] || bad=1
+fi
 
 # enforce: every check must pass
 ep=$(grep -c '^KT enforce PASS ' "$work/serial.txt")

@@ -307,7 +307,7 @@ static int kt_start(const char *spawn, char **pargv, struct kt_proc *pr)
 	return 0;
 }
 
-/* Ends a probe: closes its lifeline and output, waits up to 5 s for it
+/* Ends a probe: closes its lifeline and output, waits up to 3 s for it
  * (a profile may refuse the runner's signals), then kills it. */
 static void kt_stop(struct kt_proc *pr)
 {
@@ -315,14 +315,14 @@ static void kt_stop(struct kt_proc *pr)
 
 	close(pr->life);
 	close(pr->out);
-	for (i = 0; i < 500; i++) {
+	for (i = 0; i < 600; i++) {
 		if (waitpid(pr->pid, NULL, WNOHANG) == pr->pid)
 			return;
-		if (i == 250) {
+		if (i == 300) {
 			kill(-pr->pid, SIGKILL);
 			kill(pr->pid, SIGKILL);
 		}
-		usleep(10000);
+		usleep(i < 100 ? 1000 : 10000);
 	}
 	printf("KT WARNING process %d does not end\n", (int)pr->pid);
 }
@@ -417,9 +417,11 @@ static int kt_run(const char *pass, const char *file)
 {
 	struct kt_area *a = calloc(1, sizeof(*a));
 	struct kt_counts c = { 0, 0 };
+	struct timespec t0, t1;
 	char line[1024];
 	FILE *f = fopen(file, "r");
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!f || !a) {
 		printf("KT %s ERROR cannot read %s\n", pass, file);
 		return 2;
@@ -448,8 +450,9 @@ static int kt_run(const char *pass, const char *file)
 	}
 	fclose(f);
 	kt_teardown(a);
-	printf("KT %s SUMMARY passed=%d failed=%d\n", pass, c.passed,
-	       c.failed);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("KT %s SUMMARY passed=%d failed=%d seconds=%ld\n", pass,
+	       c.passed, c.failed, (long)(t1.tv_sec - t0.tv_sec));
 	fflush(stdout);
 	return c.failed ? 1 : 0;
 }
