@@ -37,7 +37,12 @@ done < "$B/fuzz-seed-list"
 echo "fuzz: $i seed files, running for ${SECS}s"
 export FUZZ_FEATURES="${FUZZ_FEATURES:-$C/features_files/features.all}"
 [ -d "$C/simple_tests" ] && export FUZZ_INCLUDE="$C/simple_tests"
-cd "$B/fuzz-artifacts"
+# Quoted and directory includes are relative to the working directory:
+# run deep inside an empty tree, so "include ../" finds nothing big.
+rm -rf "$B/fuzz-cwd"
+mkdir -p "$B/fuzz-cwd/1/2/3/4/5"
+cd "$B/fuzz-cwd/1/2/3/4/5"
 "$B/fuzz_parse" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$B/fuzz-artifacts/" \
 	-max_len=8192 -dict="$top/tests/fuzz/apparmor.dict" \
 	-print_final_stats=1 "$B/fuzz-corpus" "$seeds"
