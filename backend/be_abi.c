@@ -83,6 +83,7 @@ void be_abi_from_features(const struct features *kernel,
 	abi->ptrace = be_both_have(k, p, "ptrace");
 	abi->network_v8 = be_both_have(k, p, "network_v8");
 	abi->dbus = be_both_have(k, p, "dbus");
+	abi->net_masks = !abi->network_v8 && be_both_have(k, p, "network");
 	abi->unix_fine = be_both_have(k, p, "network/af_unix");
 	abi->stack = be_both_have(k, p, "domain/stack");
 	abi->xattr = be_both_have(k, p, "domain/attach_conditions/xattr") &&

@@ -207,6 +207,13 @@ void be_put_unit(struct be_stream *s, uint32_t version,
 		be_put_arrayend(s);
 		be_put_structend(s);
 	}
+	if (p->net_af) {
+		be_put_array(s, "net_allowed_af", (uint16_t)p->nnet_af);
+		for (size_t i = 0; i < p->nnet_af; i++)
+			for (int k = 0; k < 3; k++)
+				be_put_u16(s, NULL, p->net_af[i][k]);
+		be_put_arrayend(s);
+	}
 	if (p->policydb) {
 		be_put_struct(s, "policydb");
 		be_put_dfa(s, p->policydb, unit_start);

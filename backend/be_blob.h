@@ -54,6 +54,9 @@ struct be_profile_out {
 	bool has_rlimits;
 	uint32_t rlimit_mask; /* bit i: limit i set */
 	uint64_t rlimits[16]; /* hard limits, generic Linux order */
+	const uint16_t (*net_af)[3]; /* allow, audit, quiet type masks per
+					family (net_allowed_af), or NULL */
+	size_t nnet_af;
 	const struct be_dfa *policydb; /* or NULL */
 	uint32_t policydb_start; /* 0: kernel default (1) */
 	const struct be_dfa *file; /* or NULL */

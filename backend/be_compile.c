@@ -17,6 +17,7 @@
 #include "lower.h"
 
 #define BE_MAX_STATES_16 65535u
+#define BE_NET_AF_MAX 46 /* families 3.0.8 knows */
 
 /* A profile in output order. */
 struct be_item {
@@ -241,6 +242,18 @@ static int be_compile_profile(struct cu *cu, const struct be_abi *abi,
 	po.has_rlimits = l.has_rlimits;
 	po.rlimit_mask = l.rlimit_mask;
 	memcpy(po.rlimits, l.rlimits, sizeof(po.rlimits));
+	if (l.has_net_masks) {
+		uint16_t(*af)[3] = arena_alloc_array(cu->arena, BE_NET_AF_MAX,
+						     sizeof(*af));
+
+		for (size_t i = 0; i < BE_NET_AF_MAX; i++) {
+			af[i][0] = l.net_allow[i] & ~l.net_deny[i];
+			af[i][1] = l.net_audit[i] & af[i][0];
+			af[i][2] = l.net_quiet[i] & l.net_deny[i];
+		}
+		po.net_af = (const uint16_t(*)[3])af;
+		po.nnet_af = BE_NET_AF_MAX;
+	}
 	rc = 0;
 	if (l.ent[BE_AUT_XMATCH].n) {
 		struct be_dfa *x;

@@ -113,6 +113,8 @@ struct be_lower {
 	bool has_file_rules; /* the file DFA is written */
 	bool cp_seen; /* a change_profile rule: implied /proc rules */
 	uint64_t caps_allow, caps_deny, caps_audit, caps_quiet;
+	uint16_t net_allow[64], net_deny[64], net_audit[64], net_quiet[64];
+	bool has_net_masks; /* a network rule under abi->net_masks */
 	bool has_rlimits;
 	uint32_t rlimit_mask;
 	uint64_t rlimits[16];

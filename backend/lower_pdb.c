@@ -117,6 +117,9 @@ static void be_pdb_entry(struct be_lower *l, const struct ir_rule *r,
 	be_add_entry(l, BE_AUT_PDB, pat, be_add_perm(l, &p));
 }
 
+static dfa_pat_t be_dbus_field(struct be_lower *l, const struct ir_cond *c,
+			       const char *name);
+
 /* --- network ------------------------------------------------------------ */
 
 /* Network access words to accept1 bits (policy-blob.md 7.2.3, 7.2.6). */
@@ -200,6 +203,36 @@ static dfa_pat_t be_net_pat(struct be_lower *l, const struct dfa_byteset *f,
 	return dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, t));
 }
 
+/* Note [net-masks]: policy-blob.md 5.11: without network_v8 the
+ * per-family socket-type masks allow/audit/quiet (net_allowed_af); the
+ * access list cannot be expressed, so every rule counts whole.
+ */
+static void be_net_masks(struct be_lower *l, const struct ir_rule *r,
+			 const struct dfa_byteset *f,
+			 const struct dfa_byteset *t)
+{
+	uint16_t types = 0;
+	bool deny = r->q.mode == IR_MODE_DENY;
+
+	for (unsigned k = 0; k < 16; k++)
+		if (dfa_byteset_has(t, (uint8_t)k))
+			types |= (uint16_t)(1u << k);
+	l->has_net_masks = true;
+	for (unsigned a = 0; a < 64; a++) {
+		if (!dfa_byteset_has(f, (uint8_t)a))
+			continue;
+		if (deny) {
+			l->net_deny[a] |= types;
+			if (!r->q.audit)
+				l->net_quiet[a] |= types;
+		} else {
+			l->net_allow[a] |= types;
+			if (r->q.audit)
+				l->net_audit[a] |= types;
+		}
+	}
+}
+
 /* Note [network-sets]: observed 3.0.8 output. A family without a type
  * covers types 1-5 and 10; a type or protocol without a family covers
  * every family 3.0.8 names (0-45 without 12), tcp/udp only inet and
@@ -213,7 +246,8 @@ void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 	const char *tw = n->type;
 	bool deny = r->q.mode == IR_MODE_DENY;
 
-	if (!l->abi->network_v8 || r->q.mode == IR_MODE_PROMPT)
+	if ((!l->abi->network_v8 && !l->abi->net_masks) ||
+	    r->q.mode == IR_MODE_PROMPT)
 		return;
 	if (deny && (n->conds || n->peer || n->nl_protocols.n))
 		return;
@@ -235,7 +269,103 @@ void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 		dfa_byteset_add(&t, (uint8_t)n->sock_type);
 	else if (n->family >= 0)
 		be_types_default(&t);
+	if (l->abi->net_masks) {
+		be_net_masks(l, r, &f, &t);
+		return;
+	}
 	be_pdb_entry(l, r, be_net_pat(l, &f, &t), be_net_bits(&n->access));
+}
+
+/* A unix address condition (language.md 3.6): none is \x01, @name is
+ * \x00 and the name, auto an abstract name of five hex digits; absent:
+ * either form.
+ */
+static dfa_pat_t be_unix_addr(struct be_lower *l, const struct ir_cond *c)
+{
+	dfa_pat_t abs = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, 0),
+				    be_pat_nonnul(l, false));
+
+	for (; c; c = c->next) {
+		const char *v;
+		dfa_pat_t p;
+
+		if (strcmp(c->name, "addr") || !c->values.n)
+			continue;
+		v = c->values.v[0];
+		if (!strcmp(v, "none"))
+			return dfa_pat_byte(l->dc, 1);
+		if (!strcmp(v, "auto"))
+			v = "@[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]";
+		if (v[0] != '@' || be_glob(l, v + 1, c->loc, &p))
+			return dfa_pat_empty(l->dc);
+		return dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, 0), p);
+	}
+	return dfa_pat_union(l->dc, dfa_pat_byte(l->dc, 1), abs);
+}
+
+/* Note [unix-fine]: policy-blob.md 7.2.10, for kernels with
+ * network/af_unix (none released upstream): CLASS \0\1 TYPE PROTO, then
+ * for local operations ADDR \0 LABEL \0, listen and socket options an
+ * extra \x02 / \x04 and two bytes, peer operations \x01 PEER_ADDR \0
+ * PEER_LABEL. The class is 14 with network_v8, else 4.
+ */
+static void be_lower_unix_fine(struct be_lower *l, const struct ir_rule *r)
+{
+	static const struct {
+		const char *w;
+		uint8_t t;
+	} types[] = { { "stream", 1 }, { "dgram", 2 },	 { "raw", 3 },
+		      { "rdm", 4 },    { "seqpacket", 5 }, { "packet", 10 } };
+	const struct ir_cond *c = r->u.ipc.conds, *pc = r->u.ipc.peer;
+	uint32_t acc = be_net_bits(&r->u.ipc.access);
+	uint32_t local = acc & (BE_NET_BIND | BE_NET_ACCEPT | BE_NET_GETATTR |
+				BE_NET_SETATTR | BE_NET_SHUTDOWN);
+	uint32_t peer = acc & (BE_NET_SEND | BE_NET_RECEIVE | BE_NET_CONNECT |
+			       BE_NET_ACCEPT);
+	uint32_t opt = acc & (BE_NET_SETOPT | BE_NET_GETOPT);
+	dfa_pat_t z = dfa_pat_byte(l->dc, 0), any = dfa_pat_class(l->dc,
+		&(struct dfa_byteset){ { ~0ULL, ~0ULL, ~0ULL, ~0ULL } });
+	dfa_pat_t type = dfa_pat_cat(l->dc, any, any), pre, la, p;
+	uint8_t cls = l->abi->network_v8 ? BE_CLASS_NET : 4;
+
+	if (r->q.mode == IR_MODE_PROMPT)
+		return;
+	for (; c; c = c->next) {
+		if (strcmp(c->name, "type") || !c->values.n)
+			continue;
+		for (size_t k = 0; k < sizeof(types) / sizeof(*types); k++)
+			if (!strcmp(types[k].w, c->values.v[0]))
+				type = dfa_pat_bytes(l->dc,
+						     (const uint8_t[]){
+							     0, types[k].t },
+						     2);
+	}
+	c = r->u.ipc.conds;
+	pre = be_pat_cat3(l, dfa_pat_byte(l->dc, cls),
+			  dfa_pat_bytes(l->dc, "\0\1", 2), type);
+	pre = be_pat_cat3(l, pre, any, any);
+	if (acc & BE_NET_CREATE)
+		be_pdb_entry(l, r, pre, BE_NET_CREATE);
+	la = be_pat_cat3(l, pre, be_unix_addr(l, c), z);
+	la = be_pat_cat3(l, la, be_pat_nonnul(l, false), z);
+	if (local)
+		be_pdb_entry(l, r, la, local);
+	if (acc & BE_NET_LISTEN)
+		be_pdb_entry(l, r,
+			     be_pat_cat3(l, la, dfa_pat_byte(l->dc, 2),
+					 dfa_pat_cat(l->dc, any, any)),
+			     BE_NET_LISTEN);
+	if (opt)
+		be_pdb_entry(l, r,
+			     be_pat_cat3(l, la, dfa_pat_byte(l->dc, 4),
+					 dfa_pat_cat(l->dc, any, any)),
+			     opt);
+	if (peer) {
+		p = be_pat_cat3(l, la, dfa_pat_byte(l->dc, 1),
+				be_unix_addr(l, pc));
+		p = be_pat_cat3(l, p, z, be_dbus_field(l, pc, "label"));
+		be_pdb_entry(l, r, p, peer);
+	}
 }
 
 /* Note [unix-widening]: without fine-grained unix mediation 3.0.8 turns
@@ -253,13 +383,11 @@ void be_lower_unix_rule(struct be_lower *l, const struct ir_rule *r)
 	struct dfa_byteset f = { { 0 } }, t = { { 0 } };
 
 	if (l->abi->unix_fine) {
-		diag_error(l->cu, r->loc,
-			   "profile %s: fine-grained unix rules are not supported by this compiler's backend",
-			   l->hname);
-		l->rc = -EINVAL;
+		be_lower_unix_fine(l, r);
 		return;
 	}
-	if (!l->abi->network_v8 || r->q.mode != IR_MODE_ALLOW)
+	if ((!l->abi->network_v8 && !l->abi->net_masks) ||
+	    r->q.mode != IR_MODE_ALLOW)
 		return;
 	dfa_byteset_add(&f, BE_AF_UNIX);
 	for (const struct ir_cond *c = r->u.ipc.conds; c; c = c->next) {
@@ -271,7 +399,10 @@ void be_lower_unix_rule(struct be_lower *l, const struct ir_rule *r)
 	}
 	if (!t.w[0])
 		dfa_byteset_add_range(&t, 0, 15);
-	be_pdb_entry(l, r, be_net_pat(l, &f, &t), BE_NET_ALL);
+	if (l->abi->net_masks)
+		be_net_masks(l, r, &f, &t);
+	else
+		be_pdb_entry(l, r, be_net_pat(l, &f, &t), BE_NET_ALL);
 }
 
 /* --- signal and ptrace ---------------------------------------------------- */
@@ -411,14 +542,75 @@ void be_lower_ptrace_rule(struct be_lower *l, const struct ir_rule *r)
 		     be_words(&r->u.ipc.access, w, bits, 0x1e));
 }
 
+/* The union of a dbus condition's values, or [^\0]* when absent. */
+static dfa_pat_t be_dbus_field(struct be_lower *l, const struct ir_cond *c,
+			       const char *name)
+{
+	bool any = false;
+	dfa_pat_t p = dfa_pat_empty(l->dc);
+
+	for (; c; c = c->next) {
+		if (strcmp(c->name, name))
+			continue;
+		for (size_t i = 0; i < c->values.n; i++) {
+			dfa_pat_t v;
+
+			if (be_glob(l, c->values.v[i], c->loc, &v))
+				continue;
+			p = any ? dfa_pat_union(l->dc, p, v) : v;
+			any = true;
+		}
+	}
+	return any ? p : be_pat_nonnul(l, false);
+}
+
+static bool be_has_cond(const struct ir_cond *c, const char *name)
+{
+	for (; c; c = c->next)
+		if (!strcmp(c->name, name))
+			return true;
+	return false;
+}
+
+/* Note [dbus]: policy-blob.md 7.2.9, class 32, queried by dbus-daemon:
+ * bind on BUS \0 NAME (0x40), send/receive on BUS \0 PEER_NAME \0
+ * PEER_LABEL \0 PATH \0 INTERFACE \0 MEMBER (0x2/0x4), eavesdrop on BUS
+ * (0x20); a missing condition matches any field. Default accesses (no
+ * list): send and receive for message rules, bind for service rules, all
+ * four otherwise (language.md 3.9).
+ */
 void be_lower_dbus_rule(struct be_lower *l, const struct ir_rule *r)
 {
-	if (!l->abi->dbus)
+	static const char *const w[] = { "send", "write",   "w",
+					 "receive", "read", "r",
+					 "bind", "eavesdrop", "rw", NULL };
+	static const uint32_t bits[] = { 2, 2, 2, 4, 4, 4, 0x40, 0x20, 6 };
+	const struct ir_cond *c = r->u.ipc.conds, *pc = r->u.ipc.peer;
+	bool msg = be_has_cond(c, "path") || be_has_cond(c, "interface") ||
+		   be_has_cond(c, "member") || pc;
+	bool svc = be_has_cond(c, "name");
+	uint32_t all = msg ? 6 : svc ? 0x40 : 0x66;
+	uint32_t acc = be_words(&r->u.ipc.access, w, bits, all);
+	dfa_pat_t z = dfa_pat_byte(l->dc, 0), head, p;
+
+	if (!l->abi->dbus || r->q.mode == IR_MODE_PROMPT)
 		return;
-	diag_error(l->cu, r->loc,
-		   "profile %s: dbus rules are not supported by this compiler's backend",
-		   l->hname);
-	l->rc = -EINVAL;
+	head = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, BE_CLASS_DBUS),
+			   be_dbus_field(l, c, "bus"));
+	if (acc & 0x40) {
+		p = be_pat_cat3(l, head, z, be_dbus_field(l, c, "name"));
+		be_pdb_entry(l, r, p, 0x40);
+	}
+	if (acc & 6) {
+		p = be_pat_cat3(l, head, z, be_dbus_field(l, pc, "name"));
+		p = be_pat_cat3(l, p, z, be_dbus_field(l, pc, "label"));
+		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "path"));
+		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "interface"));
+		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "member"));
+		be_pdb_entry(l, r, p, acc & 6);
+	}
+	if (acc & 0x20)
+		be_pdb_entry(l, r, head, 0x20);
 }
 
 /* --- markers -------------------------------------------------------------- */
@@ -449,4 +641,6 @@ void be_lower_markers(struct be_lower *l)
 	if (l->abi->network_v8)
 		be_add_entry(l, BE_AUT_PDB,
 			     dfa_pat_byte(l->dc, BE_CLASS_NET), id);
+	if (l->abi->unix_fine && !l->abi->network_v8)
+		be_add_entry(l, BE_AUT_PDB, dfa_pat_byte(l->dc, 4), id);
 }

@@ -23,6 +23,7 @@ struct be_abi {
 	bool signal;
 	bool ptrace;
 	bool network_v8; /* network rules in the policydb, class 14 */
+	bool net_masks; /* only old "network": net_allowed_af masks (5.11) */
 	bool dbus;
 	bool unix_fine; /* network/af_unix: fine-grained unix rules */
 	bool stack; /* domain/stack */
