@@ -731,6 +731,36 @@ static void test_diff_reports_policydb_and_fields(void **state)
 	assert_true(caps);
 }
 
+static void test_diff_walks_xattr_conditions_out_of_band(void **state)
+{
+	struct arena *a = *state;
+	struct policy_set *x, *y, *lit, *glob;
+	struct policy_diff *d;
+	size_t i;
+	bool seen = false;
+
+	COMPILE_OR_SKIP(x, a,
+			"profile x /usr/bin/foo* xattrs=(user.foo=bar) { }\n",
+			"");
+	COMPILE_OR_SKIP(y, a,
+			"profile x /usr/bin/foo* xattrs=(user.foo=baz) { }\n",
+			"-O equiv");
+	assert_int_equal(policy_diff(a, x, y, NULL, &d), 1);
+	for (i = 0; i < d->n; i++)
+		if (d->items[i].kind == POLICY_DIFF_XMATCH &&
+		    !strcmp(policy_escape(a, d->items[i].syms,
+					  d->items[i].nsyms),
+			    "/usr/bin/foo<oob>\\0bar"))
+			seen = true;
+	assert_true(seen);
+	/* a plain path name attaches exactly like an xmatch of that path */
+	COMPILE_OR_SKIP(lit, a, "profile /usr/bin/foo { }\n", "");
+	COMPILE_OR_SKIP(glob, a, "profile /usr/bin/foo /usr/bin/foo { }\n", "");
+	assert_null(lit->profiles[0].xmatch);
+	assert_non_null(glob->profiles[0].xmatch);
+	assert_int_equal(policy_diff(a, lit, glob, NULL, &d), 0);
+}
+
 /* --- hand-built blobs ----------------------------------------------------- */
 
 static void test_minimal_hand_built_profile_loads(void **state)
@@ -1261,6 +1291,7 @@ int main(void)
 		T(test_diff_ignores_layout_options),
 		T(test_diff_reports_shortest_differing_string),
 		T(test_diff_reports_policydb_and_fields),
+		T(test_diff_walks_xattr_conditions_out_of_band),
 		T(test_minimal_hand_built_profile_loads),
 		T(test_dfa_padding_zero_to_seven_is_accepted),
 		T(test_file_rules_from_policydb_class_two),
