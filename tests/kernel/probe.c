@@ -36,8 +36,8 @@
 #define PROBE_TOKEN "1234abcd"
 
 struct probe_op {
-	const char *name; /* first word after the label */
-	int nargs; /* arguments it needs at least */
+	const char *name;		   /* first word after the label */
+	int nargs;			   /* arguments it needs at least */
 	int (*run)(char **argv, int argc); /* 0 or -errno of the step tested */
 };
 
@@ -173,8 +173,7 @@ static int probe_dispatch(char **argv, int argc);
 
 /* After a label change: check the new label, run the nested op (or
  * none), print its verdict and end the probe. */
-static _Noreturn void probe_continue(const char *label, char **argv,
-				     int argc)
+static _Noreturn void probe_continue(const char *label, char **argv, int argc)
 {
 	probe_expect_label(label);
 	if (argc == 0)
@@ -356,9 +355,12 @@ static int probe_cap_socket_bind(void)
 
 static int probe_cap_mlock(void)
 {
-	struct rlimit rl = { 0, 0 };
-	static char page[8192] __attribute__((aligned(4096)));
+	struct rlimit rl = {0, 0};
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	if (page == MAP_FAILED)
+		probe_fail("mmap", errno);
 	if (setrlimit(RLIMIT_MEMLOCK, &rl))
 		probe_fail("setrlimit", errno);
 	if (mlock(page, 4096))
@@ -371,7 +373,7 @@ static int probe_cap_mlock(void)
  * CAP_SYS_RESOURCE. */
 static int probe_cap_resource(void)
 {
-	struct rlimit rl = { 64, 64 };
+	struct rlimit rl = {64, 64};
 
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		probe_fail("setrlimit", errno);
@@ -392,7 +394,7 @@ static int op_cap(char **argv, int argc)
 	if (!strcmp(c, "dac_override"))
 		return probe_open_write(p, 0);
 	if (!strcmp(c, "dac_read_search")) {
-		char *a[] = { (char *)p };
+		char *a[] = {(char *)p};
 
 		return op_read(a, 1);
 	}
@@ -445,14 +447,14 @@ static int probe_lookup(const char *s, const char *const *names,
 /* socket FAMILY TYPE [PROTOCOL]: create one socket. */
 static int op_socket(char **argv, int argc)
 {
-	static const char *const fam_n[] = { "unix", "inet", "inet6",
-					     "netlink", "packet" };
-	static const int fam_v[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK,
-				     AF_PACKET };
-	static const char *const type_n[] = { "stream", "dgram", "raw",
-					      "seqpacket", "rdm" };
-	static const int type_v[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
-				      SOCK_SEQPACKET, SOCK_RDM };
+	static const char *const fam_n[] = {"unix", "inet", "inet6", "netlink",
+					    "packet"};
+	static const int fam_v[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK,
+				    AF_PACKET};
+	static const char *const type_n[] = {"stream", "dgram", "raw",
+					     "seqpacket", "rdm"};
+	static const int type_v[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_RAW,
+				     SOCK_SEQPACKET, SOCK_RDM};
 	int fam = probe_lookup(argv[0], fam_n, fam_v, 5);
 	int type = probe_lookup(argv[1], type_n, type_v, 5);
 	int proto = argc > 2 ? atoi(argv[2]) : 0;
@@ -478,7 +480,8 @@ static int op_inet_connect(char **argv, int argc)
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(atoi(argv[0]));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) && errno != ECONNREFUSED)
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    errno != ECONNREFUSED)
 		return -errno;
 	close(s);
 	return 0;
@@ -486,10 +489,10 @@ static int op_inet_connect(char **argv, int argc)
 
 static int probe_signum(const char *s)
 {
-	static const char *const n[] = { "hup", "int", "quit", "kill", "usr1",
-					 "usr2", "term", "cont", "stop" };
-	static const int v[] = { SIGHUP, SIGINT, SIGQUIT, SIGKILL, SIGUSR1,
-				 SIGUSR2, SIGTERM, SIGCONT, SIGSTOP };
+	static const char *const n[] = {"hup",	"int",	"quit", "kill", "usr1",
+					"usr2", "term", "cont", "stop"};
+	static const int v[] = {SIGHUP,	 SIGINT,  SIGQUIT, SIGKILL, SIGUSR1,
+				SIGUSR2, SIGTERM, SIGCONT, SIGSTOP};
 
 	return probe_lookup(s, n, v, 9);
 }
@@ -533,14 +536,14 @@ static int op_ptrace_read(char **argv, int argc)
 
 static unsigned long probe_mount_flags(const char *s)
 {
-	static const char *const n[] = { "ro", "nosuid", "nodev", "noexec",
-					 "bind", "rbind", "remount",
-					 "private", "rprivate", "move" };
-	static const unsigned long v[] = { MS_RDONLY, MS_NOSUID, MS_NODEV,
-					   MS_NOEXEC, MS_BIND,
-					   MS_BIND | MS_REC, MS_REMOUNT,
-					   MS_PRIVATE, MS_PRIVATE | MS_REC,
-					   MS_MOVE };
+	static const char *const n[] = {
+		"ro",	 "nosuid",  "nodev",   "noexec",   "bind",
+		"rbind", "remount", "private", "rprivate", "move"};
+	static const unsigned long v[] = {
+		MS_RDONLY,  MS_NOSUID,	MS_NODEV,
+		MS_NOEXEC,  MS_BIND,	MS_BIND | MS_REC,
+		MS_REMOUNT, MS_PRIVATE, MS_PRIVATE | MS_REC,
+		MS_MOVE};
 	unsigned long f = 0;
 	char buf[256], *tok, *save = NULL;
 	int i;
@@ -592,14 +595,13 @@ static int op_pivot_root(char **argv, int argc)
 
 static int probe_resource(const char *s)
 {
-	static const char *const n[] = { "nofile", "stack", "core", "nproc",
-					 "cpu", "fsize", "data", "as",
-					 "memlock", "msgqueue", "nice",
-					 "rtprio" };
-	static const int v[] = { RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_CORE,
-				 RLIMIT_NPROC, RLIMIT_CPU, RLIMIT_FSIZE,
-				 RLIMIT_DATA, RLIMIT_AS, RLIMIT_MEMLOCK,
-				 RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO };
+	static const char *const n[] = {
+		"nofile", "stack", "core",    "nproc",	  "cpu",  "fsize",
+		"data",	  "as",	   "memlock", "msgqueue", "nice", "rtprio"};
+	static const int v[] = {RLIMIT_NOFILE,	 RLIMIT_STACK, RLIMIT_CORE,
+				RLIMIT_NPROC,	 RLIMIT_CPU,   RLIMIT_FSIZE,
+				RLIMIT_DATA,	 RLIMIT_AS,    RLIMIT_MEMLOCK,
+				RLIMIT_MSGQUEUE, RLIMIT_NICE,  RLIMIT_RTPRIO};
 
 	return probe_lookup(s, n, v, 12);
 }
@@ -747,41 +749,41 @@ static int op_at_secure(char **argv, int argc)
 }
 
 static const struct probe_op probe_ops[] = {
-	{ "none", 0, op_none },
-	{ "read", 1, op_read },
-	{ "write", 1, op_write },
-	{ "append", 1, op_append },
-	{ "open-append", 1, op_open_append },
-	{ "create", 1, op_create },
-	{ "unlink", 1, op_unlink },
-	{ "mkdir", 1, op_mkdir },
-	{ "rmdir", 1, op_rmdir },
-	{ "rename", 2, op_rename },
-	{ "link", 2, op_link },
-	{ "symlink", 2, op_symlink },
-	{ "chmod", 2, op_chmod },
-	{ "lock", 1, op_lock },
-	{ "mmap-exec", 1, op_mmap_exec },
-	{ "exec", 2, op_exec },
-	{ "cap", 1, op_cap },
-	{ "socket", 2, op_socket },
-	{ "inet-connect", 1, op_inet_connect },
-	{ "signal", 2, op_signal },
-	{ "ptrace-attach", 1, op_ptrace_attach },
-	{ "ptrace-read", 1, op_ptrace_read },
-	{ "mount", 3, op_mount },
-	{ "umount", 1, op_umount },
-	{ "pivot-root", 2, op_pivot_root },
-	{ "getrlimit", 2, op_getrlimit },
-	{ "setrlimit", 2, op_setrlimit },
-	{ "hat", 2, op_hat },
-	{ "hat-return", 2, op_hat_return },
-	{ "change-profile", 2, op_change_profile },
-	{ "stack", 2, op_stack },
-	{ "onexec", 3, op_onexec },
-	{ "stack-onexec", 3, op_stack_onexec },
-	{ "wait", 0, op_wait },
-	{ "at-secure", 1, op_at_secure },
+	{"none", 0, op_none},
+	{"read", 1, op_read},
+	{"write", 1, op_write},
+	{"append", 1, op_append},
+	{"open-append", 1, op_open_append},
+	{"create", 1, op_create},
+	{"unlink", 1, op_unlink},
+	{"mkdir", 1, op_mkdir},
+	{"rmdir", 1, op_rmdir},
+	{"rename", 2, op_rename},
+	{"link", 2, op_link},
+	{"symlink", 2, op_symlink},
+	{"chmod", 2, op_chmod},
+	{"lock", 1, op_lock},
+	{"mmap-exec", 1, op_mmap_exec},
+	{"exec", 2, op_exec},
+	{"cap", 1, op_cap},
+	{"socket", 2, op_socket},
+	{"inet-connect", 1, op_inet_connect},
+	{"signal", 2, op_signal},
+	{"ptrace-attach", 1, op_ptrace_attach},
+	{"ptrace-read", 1, op_ptrace_read},
+	{"mount", 3, op_mount},
+	{"umount", 1, op_umount},
+	{"pivot-root", 2, op_pivot_root},
+	{"getrlimit", 2, op_getrlimit},
+	{"setrlimit", 2, op_setrlimit},
+	{"hat", 2, op_hat},
+	{"hat-return", 2, op_hat_return},
+	{"change-profile", 2, op_change_profile},
+	{"stack", 2, op_stack},
+	{"onexec", 3, op_onexec},
+	{"stack-onexec", 3, op_stack_onexec},
+	{"wait", 0, op_wait},
+	{"at-secure", 1, op_at_secure},
 };
 
 /* Runs argv[0] as an operation with argv[1..] as its arguments. */

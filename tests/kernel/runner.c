@@ -32,7 +32,7 @@
 #define KT_TIMEOUT_MS 15000
 
 struct kt_area {
-	char name[128]; /* suite file the lines came from */
+	char name[128];	      /* suite file the lines came from */
 	char *fix[KT_MAXFIX]; /* fixture lines, in order */
 	int nfix;
 };
@@ -42,25 +42,36 @@ struct kt_counts {
 	int failed;
 };
 
+/* Loads one blob with a single write() of the whole file: one write is
+ * one all-or-nothing load transaction for the kernel. */
 static int kt_load(const char *path)
 {
-	static char buf[16 << 20];
+	struct stat st;
+	char *buf;
 	int fd = open(path, O_RDONLY);
 	ssize_t n, w;
 
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st))
 		return -errno;
-	n = read(fd, buf, sizeof(buf));
+	buf = malloc(st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = read(fd, buf, st.st_size);
 	close(fd);
-	if (n < 0)
-		return -errno;
+	if (n < 0 || n != st.st_size) {
+		free(buf);
+		return n < 0 ? -errno : -EIO;
+	}
 	fd = open("/sys/kernel/security/apparmor/.replace", O_WRONLY);
-	if (fd < 0)
+	if (fd < 0) {
+		free(buf);
 		return -errno;
+	}
 	w = write(fd, buf, n);
 	if (w < 0)
 		w = -errno;
 	close(fd);
+	free(buf);
 	if (w < 0)
 		return w;
 	return w == n ? 0 : -EIO;
@@ -110,7 +121,7 @@ static int kt_split(char *s, char **v, int max)
  * copy, so that an xattr set on it stays on that one path. */
 static int kt_unshare_inode(const char *path)
 {
-	static char buf[1 << 16];
+	char buf[4096];
 	char tmp[520];
 	struct stat st;
 	int in, out;
@@ -213,7 +224,7 @@ static size_t kt_collect(int fd, char *buf, size_t len, int ms, bool line)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (got < len - 1) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		long el;
 		ssize_t n;
 
@@ -382,7 +393,8 @@ static bool kt_check(char *line, const char *pass, struct kt_counts *c)
 				break;
 			if (kt_peer(v[i] + 6, &peers[npeer], got, sizeof(got)))
 				goto out;
-			snprintf(pidbuf[npeer], 16, "%d", (int)peers[npeer].pid);
+			snprintf(pidbuf[npeer], 16, "%d",
+				 (int)peers[npeer].pid);
 			pargv[np++] = pidbuf[npeer++];
 		} else {
 			pargv[np++] = v[i];
@@ -406,8 +418,8 @@ out:
 		c->passed++;
 	else
 		c->failed++;
-	printf("KT %s %s %s want=%s got=%s\n", pass, ok ? "PASS" : "FAIL",
-	       v[1], want, got);
+	printf("KT %s %s %s want=%s got=%s\n", pass, ok ? "PASS" : "FAIL", v[1],
+	       want, got);
 	fflush(stdout);
 	return ok;
 }
@@ -416,7 +428,7 @@ out:
 static int kt_run(const char *pass, const char *file)
 {
 	struct kt_area *a = calloc(1, sizeof(*a));
-	struct kt_counts c = { 0, 0 };
+	struct kt_counts c = {0, 0};
 	struct timespec t0, t1;
 	char line[1024];
 	FILE *f = fopen(file, "r");
