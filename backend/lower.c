@@ -255,7 +255,8 @@ static int be_lower_xmatch(struct be_lower *l)
 
 /* Note [all-rule]: language.md 3.17: one unconditioned rule of every kind
  * the target mediates: file /{**,} rwalkm plus ix one priority level
- * lower, every capability, network, signal, ptrace and mount access.
+ * lower, every capability, network, unix, signal, ptrace, dbus and mount
+ * access the target mediates.
  */
 void be_lower_all_rule(struct be_lower *l, const struct ir_rule *r)
 {
@@ -300,15 +301,22 @@ void be_lower_all_rule(struct be_lower *l, const struct ir_rule *r)
 	memset(&x.u, 0, sizeof(x.u));
 	x.kind = IR_RULE_CAPABILITY;
 	be_lower_cap_rule(l, &x);
+	memset(&x.u, 0, sizeof(x.u));
 	x.kind = IR_RULE_NETWORK;
 	x.u.net.family = -1;
 	x.u.net.sock_type = -1;
 	x.u.net.protocol = -1;
 	be_lower_net_rule(l, &x);
+	memset(&x.u, 0, sizeof(x.u));
+	x.kind = IR_RULE_UNIX;
+	be_lower_unix_rule(l, &x);
 	x.kind = IR_RULE_SIGNAL;
 	be_lower_signal_rule(l, &x);
 	x.kind = IR_RULE_PTRACE;
 	be_lower_ptrace_rule(l, &x);
+	x.kind = IR_RULE_DBUS;
+	be_lower_dbus_rule(l, &x);
+	memset(&x.u, 0, sizeof(x.u));
 	x.kind = IR_RULE_MOUNT;
 	x.u.mount.kind = IR_MOUNT_MOUNT;
 	be_lower_mount_rule(l, &x);
@@ -316,6 +324,7 @@ void be_lower_all_rule(struct be_lower *l, const struct ir_rule *r)
 	be_lower_mount_rule(l, &x);
 	x.u.mount.kind = IR_MOUNT_UMOUNT;
 	be_lower_mount_rule(l, &x);
+	memset(&x.u, 0, sizeof(x.u));
 	x.kind = IR_RULE_PIVOT_ROOT;
 	be_lower_mount_rule(l, &x);
 }

@@ -319,6 +319,19 @@ static void test_bytes_are_deterministic(void **state)
 	free(first);
 }
 
+static void test_all_rule_grants_every_kind(void **state)
+{
+	struct tctx *t = *state;
+
+	compile_ok(t, "profile p {\n allow all,\n deny capability sys_module,\n"
+		      " deny /etc/shadow rw,\n}\n");
+	assert_int_equal(prof(t, "p")->caps_allow, ~0ULL & ~(1ULL << 16));
+	file_is(t, "p", "/etc/passwd", 0, 0x009fc27f, 0);
+	file_is(t, "p", "/etc/shadow", 0, 0x009d4275, 0x01400500);
+	pdb_is(t, "p", "\x0e\x00\x02\x00\x01", 5, 0x001fc076, 0);
+	pdb_is(t, "p", "\x0a\x09" "x", 3, 0x6, 0);
+}
+
 /* --- the test-only driver -------------------------------------------------- */
 
 static int driver_one(struct tctx *t, const char *path, const char *outdir)
@@ -414,6 +427,8 @@ int main(int argc, char **argv)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_bytes_are_deterministic,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_all_rule_grants_every_kind, setup, teardown),
 	};
 
 	if (outdir)
