@@ -652,7 +652,8 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 		if (ord[i] == UINT32_MAX)
 			continue;
 		s = rep[ord[i]];
-		d->accept[i] = ((struct dfa_accept *)st->vals.p)[U32(st->sval)[s]];
+		d->accept[i] =
+			((struct dfa_accept *)st->vals.p)[U32(st->sval)[s]];
 		for (uint32_t t = toff[s]; t < toff[s + 1]; t++) {
 			uint32_t tb = blockof[tdst[t]];
 

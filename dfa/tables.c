@@ -183,12 +183,13 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * interleave as long as no two states claim one slot (Tarjan and Yao,
  * "Storing a sparse table", CACM 1979). Bases are chosen first fit: a
  * union-find over free slots jumps straight to the next free slot for the
- * first column, and the search is bounded so that packing stays linear; the table is then extended so every base + 255 is inside it
+ * first column, and the search is bounded so that packing stays linear;
+ * the table is then extended so every base + 255 is inside it
  * (policy-blob.md 6.4).
  */
 
 #define COMB_FREE UINT32_MAX
-#define COMB_TRIES 4096
+#define COMB_TRIES 512
 
 struct comb {
 	uint32_t *next; /* malloc'd */
@@ -245,32 +246,38 @@ static void comb_claim(struct comb *cb, size_t p, uint32_t s, uint32_t to)
 		cb->end = p + 1;
 }
 
-static bool comb_fits(const struct comb *cb, size_t base, const uint32_t *col,
-		      uint32_t n)
+/* Index of the first column of @col whose slot is taken, or @n. */
+static uint32_t comb_conflict(const struct comb *cb, size_t base,
+			      const uint32_t *col, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		size_t p = base + col[i];
 
 		if (p < cb->cap && cb->check[p] != COMB_FREE)
-			return false;
+			return i;
 	}
-	return true;
+	return n;
 }
 
-/* Note [comb-packing]: first fit, skipping occupied slots of col[0]. */
+/*
+ * Note [comb-packing]: first fit; on a clash in column i, move the base so
+ * that column i lands on the next free slot.
+ */
 static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n)
 {
-	size_t base = 0, tries = 0;
+	size_t base, tries = 0;
+	uint32_t i = 0;
 
 	if (!n)
 		return 0;
+	base = comb_free_from(cb, col[0]) - col[0];
 	for (;;) {
-		base = comb_free_from(cb, base + col[0]) - col[0];
-		if (comb_fits(cb, base, col, n))
+		i = comb_conflict(cb, base, col, n);
+		if (i == n)
 			return base;
 		if (++tries > COMB_TRIES)
 			return cb->end;
-		base++;
+		base = comb_free_from(cb, base + col[i] + 1) - col[i];
 	}
 }
 

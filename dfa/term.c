@@ -892,8 +892,9 @@ uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint8_t byte)
 		return c->eps;
 	case DFA_T_CAT:
 		if (dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
-			if (dfa_byteset_has(dfa_set_at(c, dfa_term_at(c, x->a)->a),
-					    byte))
+			uint32_t set = dfa_term_at(c, x->a)->a;
+
+			if (dfa_byteset_has(dfa_set_at(c, set), byte))
 				return x->b;
 			return c->empty;
 		}
