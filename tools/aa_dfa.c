@@ -59,7 +59,13 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Parse one rule line; returns 0, or -1 after printing the error. */
+/*
+ * Parse one rule line; returns 0, or -1 after printing the error. A rule
+ * is added once per permission bit, with the bit as its id: the fold is
+ * a bitwise OR, so the automaton then tracks one residual per bit rather
+ * than one per distinct permission mix, which keeps the constructed
+ * automaton close to the minimal one.
+ */
 static int parse_line(struct dfa_ctx *c, struct dfa_builder *b,
 		      const struct rules_file *f, unsigned lineno,
 		      const char *s, size_t n)
@@ -106,7 +112,9 @@ static int parse_line(struct dfa_ctx *c, struct dfa_builder *b,
 		fprintf(stderr, "aa-dfa: %s:%u: %s\n", f->path, lineno, err);
 		return -1;
 	}
-	dfa_add(b, p, (uint32_t)v);
+	for (int bit = 0; bit < 32; bit++)
+		if (v & (1ul << bit))
+			dfa_add(b, p, 1u << bit);
 	return 0;
 }
 
