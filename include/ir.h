@@ -31,7 +31,8 @@ struct ir_strlist {
  */
 struct ir_pathexpr {
 	const char *glob; /* minuend */
-	const char **sub; /* subtrahends, arena array */
+	const char **sub; /* subtrahends, arena array (the scanner reads
+			     'A - B - C' as one word) */
 	size_t nsub;
 	struct src_loc loc;
 };
@@ -117,11 +118,13 @@ struct ir_file_rule {
 	enum ir_xmode xmode; /* resolved */
 	bool xsafe; /* resolved: uppercase P/C/U (secure exec) */
 	enum ir_exec_mod exec_mod;
-	const char *target; /* text after ->, or NULL */
+	const char *target; /* text after ->, or NULL: the link target
+			       when the permissions have l and no x,
+			       else the exec transition target */
 	struct src_loc target_loc;
 	bool leading; /* permissions written before the path */
 	bool subset; /* 'subset' (leading form) */
-	bool bare; /* 'file,' alone */
+	bool bare; /* 'file,' alone: path /{**,}, perms_text NULL */
 	bool file_keyword; /* written with 'file' */
 };
 
@@ -142,11 +145,14 @@ struct ir_capability_rule {
 struct ir_net_rule {
 	struct ir_strlist access; /* leading or trailing access list */
 	bool trailing_access; /* written after domain/type ([EXT] 7.3) */
-	const char *domain; /* family word or NULL */
+	const char *domain; /* family word or NULL; a single word that
+			       fe_net_family_lookup() does not know is
+			       stored in type instead */
 	const char *type; /* type or protocol word (tcp, udp, icmp) or NULL */
 	struct ir_strlist nl_protocols; /* netlink protocols ([EXT] 7.3) */
 	struct ir_cond *conds; /* local conditions (ip, port, ...) */
-	struct ir_cond *peer; /* peer=( ... ) conditions */
+	struct ir_cond *peer; /* peer=( ... ) conditions; label:= is
+				 name "label", op IR_COND_ASSIGN */
 	/* resolved */
 	uint32_t access_mask; /* backend-defined AA_NET_* bits */
 	int family; /* AF_* or -1 for any */
@@ -158,7 +164,8 @@ struct ir_net_rule {
 struct ir_ipc_rule {
 	struct ir_strlist access; /* access words as written */
 	struct ir_cond *conds; /* set=, type=, addr=, bus=, path=, ... */
-	struct ir_cond *peer; /* peer=( ... ) group, or peer=LABEL */
+	struct ir_cond *peer; /* peer=( ... ) group (unix, dbus, io_uring);
+				 signal/ptrace peer=LABEL is in conds */
 	const char *name; /* mqueue queue name, or NULL */
 	uint32_t access_mask; /* resolved, backend-defined bits */
 };
@@ -175,13 +182,13 @@ struct ir_mount_rule {
 	bool has_source;
 	struct ir_pathexpr source;
 	bool has_mountpoint;
-	struct ir_pathexpr mountpoint;
+	struct ir_pathexpr mountpoint; /* remount/umount: their operand */
 	bool arrow; /* '->' written */
 };
 
 struct ir_pivot_rule {
 	bool has_oldroot;
-	struct ir_pathexpr oldroot;
+	struct ir_pathexpr oldroot; /* from oldroot=VALUE */
 	bool has_newroot;
 	struct ir_pathexpr newroot;
 	const char *target; /* -> LABEL, or NULL */
@@ -197,7 +204,9 @@ struct ir_change_profile_rule {
 
 struct ir_rlimit_rule {
 	const char *resource; /* as written */
-	const char *value; /* amount and unit as written, or "infinity" */
+	const char *value; /* "AMOUNT", "AMOUNT UNIT" (one blank, also
+			      when written glued: 1G is "1 G") or
+			      "infinity" */
 	/* resolved */
 	int resource_id; /* RLIMIT_* */
 	uint64_t limit; /* value in the kernel's unit; UINT64_MAX infinity */
@@ -226,11 +235,11 @@ enum ir_rule_kind {
 
 struct ir_rule {
 	enum ir_rule_kind kind;
-	struct src_loc loc; /* first token of the rule */
+	struct src_loc loc; /* first token of the rule, qualifiers included */
 	struct ir_quals q;
 	struct ir_cond *rule_conds; /* fs= / label= ([EXT] 7.2), or NULL */
 	bool in_block; /* came from a qualifier block */
-	const void *scope; /* front end's variable scope for expansion */
+	const void *scope; /* fe_symtab_env() snapshot at the rule */
 	union {
 		struct ir_file_rule file;
 		struct ir_link_rule link;
@@ -302,7 +311,8 @@ struct ir_profile {
 	struct ir_profile *children, *children_tail; /* children and hats */
 	struct src_loc loc; /* the name token */
 	struct ir_profile *next; /* sibling */
-	const void *scope; /* front end's variable scope */
+	const void *scope; /* fe_symtab_env() snapshot before the profile's
+			      own scope (what its header sees) */
 };
 
 struct ir_alias {
