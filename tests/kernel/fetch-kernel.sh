@@ -47,9 +47,8 @@ if [ ! -s "$dir/vmlinuz" ]; then
 		exit 77
 	fi
 	mkdir -p "$dir"
-	cp "$tmp"/x/boot/vmlinuz-* "$dir/vmlinuz.new" &&
-		cp "$tmp"/x/boot/config-* "$dir/config" &&
-		mv "$dir/vmlinuz.new" "$dir/vmlinuz"
+	cp "$tmp"/x/boot/config-* "$dir/config" &&
+		mv "$tmp"/x/boot/vmlinuz-* "$dir/vmlinuz"
 	rm -rf "$tmp"
 	[ -s "$dir/vmlinuz" ] || { say "no vmlinuz in $pkg"; exit 77; }
 fi
@@ -60,13 +59,13 @@ if [ ! -s "$dir/vmlinux" ] && [ ! -e "$dir/vmlinux.none" ]; then
 	for off in $(LC_ALL=C grep -obUa "$(printf '\3757zXZ')" \
 			"$dir/vmlinuz" 2>/dev/null | cut -d: -f1); do
 		tail -c +$((off + 1)) "$dir/vmlinuz" |
-			xz -dc --single-stream > "$dir/vmlinux.new" 2>/dev/null
-		if [ "$(head -c 4 "$dir/vmlinux.new" | od -An -c | tr -d ' ')" = '177ELF' ]; then
-			mv "$dir/vmlinux.new" "$dir/vmlinux"
+			xz -dc --single-stream > "$dir/vmlinux.$$" 2>/dev/null
+		if [ "$(head -c 4 "$dir/vmlinux.$$" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+			mv "$dir/vmlinux.$$" "$dir/vmlinux"
 			break
 		fi
 	done
-	rm -f "$dir/vmlinux.new"
+	rm -f "$dir/vmlinux.$$"
 	[ -s "$dir/vmlinux" ] || : > "$dir/vmlinux.none"
 fi
 

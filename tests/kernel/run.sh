@@ -242,17 +242,17 @@ echo "kernel: enforce: $ep passed, $ef failed"
 # "explicit" (a deny rule) or "always" (refused in complain mode too)
 if [ "${AACC_KERNEL_CONTROL:-1}" != 0 ]; then
 	awk '$1 == "CHECK" && $(NF) == "DENY" { print $2 }' \
-		"$work/root/kt/checks" | sort > "$work/control.want"
+		"$work/root/kt/checks" | LC_ALL=C sort > "$work/control.want"
 	grep '^KT complain FAIL ' "$work/serial.txt" | cut -d' ' -f4 |
-		sort > "$work/control.got"
+		LC_ALL=C sort > "$work/control.got"
 	cp=$(grep -c '^KT complain PASS ' "$work/serial.txt")
 	cf=$(wc -l < "$work/control.got")
 	cw=$(wc -l < "$work/control.want")
 	ce=$(awk '$1 == "CHECK" && $(NF - 1) == "DENY" && $(NF) != "DENY"' \
 		"$work/root/kt/checks" | wc -l)
-	comm -23 "$work/control.want" "$work/control.got" |
+	LC_ALL=C comm -23 "$work/control.want" "$work/control.got" |
 		sed 's/^/kernel: control: passed in complain mode, but it is a denial check: /' >&2
-	comm -13 "$work/control.want" "$work/control.got" |
+	LC_ALL=C comm -13 "$work/control.want" "$work/control.got" |
 		sed 's/^/kernel: control: failed in complain mode, but it is not a denial check: /' >&2
 	if cmp -s "$work/control.want" "$work/control.got" &&
 	   [ "$((cp + cf))" -eq "$nchecks" ]; then
