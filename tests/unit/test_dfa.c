@@ -1414,6 +1414,41 @@ static void test_literal_rule_sets_scale_linearly(void **state)
 	assert_true(w8 < 6 * w1);
 }
 
+/* The bench helper's "hurt" shape: overlapping '**' rules with
+ * alternations under several permission mixes, one id per permission bit.
+ */
+static void test_bit_ids_keep_construction_near_minimal(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_ctx *c = f->c;
+	struct dfa_builder *b = dfa_builder_create(c);
+	static const char *const g[] = {
+		"/usr/**", "/opt/**", "/srv/**", "/var/**", "/etc/**",
+		"/{home,opt}/**/{bin,conf}/**/{share,spool}/**.{py,log}",
+		"/{run,opt}/**{log,share}**{share,run}**",
+		"/{var,run}/**/{state,cache}*/**.{txt,so}",
+		"/{tmp,usr}/**/{conf,data}/**/{spool,lib}/**.{txt,py}",
+		"/{opt,etc}/**{log,data}**{lib,log}**",
+		"/{home,opt}/**/{lib,share}*/**.{log,conf}",
+		"/{var,run}/**/{share,cache}/**/{spool,lib}/**.{xml,log}",
+		"/{srv,etc}/**{log,share}**{conf,spool}**",
+	};
+	static const uint32_t perm[] = { 9, 5, 7, 3, 1, 5, 4, 2, 9, 1, 5, 2, 1 };
+	struct dfa *d;
+	struct dfa_stats st;
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		for (int bit = 0; bit < 4; bit++)
+			if (perm[i] & (1u << bit))
+				dfa_add(b, glob(c, g[i]), 1u << bit);
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	dfa_get_stats(d, &st);
+	print_message("constructed %u states, minimal %u\n", st.states_before,
+		      st.states);
+	assert_true(st.states_before <= 2 * st.states);
+	assert_true(run(d, "/opt/a/conf/b/spool/c.log", 25) == 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1458,6 +1493,7 @@ int main(void)
 		T(test_property_algebraic_laws),
 		T(test_seed_subtraction_vs_deny_chain),
 		T(test_literal_rule_sets_scale_linearly),
+		T(test_bit_ids_keep_construction_near_minimal),
 #undef T
 	};
 
