@@ -279,6 +279,26 @@ static void test_priority_and_flags_states(void **state)
 	assert_string_equal(t[2].text, "-5");
 }
 
+static void test_pound_include_on_last_line(void **state)
+{
+	struct fet *f = *state;
+	struct tok t[8];
+
+	lex_all(f, "/p {\n}\n#include <does-not-exist>", t, 8);
+	assert_string_equal(fet_error(f), "Could not open 'does-not-exist'");
+	assert_int_equal(fet_error_loc(f).line, 3);
+}
+
+static void test_comment_on_last_line(void **state)
+{
+	struct tok t[8];
+	size_t n = lex_all(*state, "/p {\n}\n# the end", t, 8);
+	static const char *const names[] = { "TOK_ID", "TOK_OPEN",
+		"TOK_CLOSE", NULL };
+
+	expect_names(t, n, names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +318,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_if_expression_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escapes_in_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_priority_and_flags_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pound_include_on_last_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_comment_on_last_line, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
