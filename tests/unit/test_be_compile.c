@@ -327,7 +327,7 @@ static void test_all_rule_grants_every_kind(void **state)
 		      " deny /etc/shadow rw,\n}\n");
 	assert_int_equal(prof(t, "p")->caps_allow, ~0ULL & ~(1ULL << 16));
 	file_is(t, "p", "/etc/passwd", 0, 0x009fc27f, 0);
-	file_is(t, "p", "/etc/shadow", 0, 0x009d4275, 0x01400500);
+	file_is(t, "p", "/etc/shadow", 0, 0x009c4271, 0x01c00700);
 	pdb_is(t, "p", "\x0e\x00\x02\x00\x01", 5, 0x001fc076, 0);
 	pdb_is(t, "p", "\x0a\x09" "x", 3, 0x6, 0);
 }
