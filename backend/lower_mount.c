@@ -239,6 +239,9 @@ static void be_mount_group(struct be_lower *l, const struct ir_rule *r,
 		     BE_MNT_MOUNT, BE_MNT_CONT);
 }
 
+/* The source `detached` (language.md 3.10, 4.1) stands for a mount
+ * without a source path: the empty device field, as `mount ""` gives.
+ */
 static void be_lower_mount(struct be_lower *l, const struct ir_rule *r)
 {
 	const struct ir_mount_rule *m = &r->u.mount;
@@ -248,6 +251,9 @@ static void be_lower_mount(struct be_lower *l, const struct ir_rule *r)
 	if (be_opt_path(l, m->has_mountpoint, &m->mountpoint, &mnt) ||
 	    be_opt_path(l, m->has_source, &m->source, &src))
 		return;
+	if (m->has_source && !m->source.nsub &&
+	    !strcmp(m->source.glob, "detached"))
+		src = dfa_pat_epsilon(l->dc);
 	for (const struct ir_cond *c = m->conds; c; c = c->next) {
 		if (strcmp(c->name, "fstype") && strcmp(c->name, "vfstype"))
 			continue;
