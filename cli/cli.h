@@ -24,12 +24,12 @@ struct ir_policy;
 
 /* The actions of which at most one may be given (cli.md 1). */
 enum cli_action {
-	CLI_ACT_ADD = 1u << 0, /* -a, the default */
-	CLI_ACT_REPLACE = 1u << 1, /* -r */
-	CLI_ACT_REMOVE = 1u << 2, /* -R */
-	CLI_ACT_STDOUT = 1u << 3, /* -S */
-	CLI_ACT_OFILE = 1u << 4, /* -o FILE */
-	CLI_ACT_NAMES = 1u << 5, /* -N */
+	CLI_ACT_ADD = 1u << 0,	      /* -a, the default */
+	CLI_ACT_REPLACE = 1u << 1,    /* -r */
+	CLI_ACT_REMOVE = 1u << 2,     /* -R */
+	CLI_ACT_STDOUT = 1u << 3,     /* -S */
+	CLI_ACT_OFILE = 1u << 4,      /* -o FILE */
+	CLI_ACT_NAMES = 1u << 5,      /* -N */
 	CLI_ACT_PREPROCESS = 1u << 6, /* -p */
 };
 
@@ -57,50 +57,50 @@ enum cli_opt_flag {
 
 /* Everything the command line and the config file can set. */
 struct cli {
-	const char *progname; /* argv[0] as invoked */
-	struct arena *arena; /* owns strings and features below */
-	struct diag_config diag; /* warnings, --Werror, format, -q */
-	unsigned actions; /* enum cli_action bits given */
-	bool syntax_only; /* --syntax-only */
-	bool debug; /* -d: dump the IR */
-	bool debug_jobs; /* -djobs */
-	bool skip_kernel_load; /* -Q */
-	bool skip_cache; /* -K */
-	bool skip_read_cache; /* -T */
-	bool write_cache; /* -W */
-	bool show_cache; /* -k */
-	bool skip_bad_cache; /* --skip-bad-cache */
+	const char *progname;	     /* argv[0] as invoked */
+	struct arena *arena;	     /* owns strings and features below */
+	struct diag_config diag;     /* warnings, --Werror, format, -q */
+	unsigned actions;	     /* enum cli_action bits given */
+	bool syntax_only;	     /* --syntax-only */
+	bool debug;		     /* -d: dump the IR */
+	bool debug_jobs;	     /* -djobs */
+	bool skip_kernel_load;	     /* -Q */
+	bool skip_cache;	     /* -K */
+	bool skip_read_cache;	     /* -T */
+	bool write_cache;	     /* -W */
+	bool show_cache;	     /* -k */
+	bool skip_bad_cache;	     /* --skip-bad-cache */
 	bool skip_bad_cache_rebuild; /* --skip-bad-cache-rebuild */
-	bool debug_cache; /* --debug-cache */
-	bool purge_cache; /* --purge-cache */
-	bool print_cache_dir; /* --print-cache-dir */
-	bool print_config_file; /* --print-config-file */
-	bool abort_on_error; /* --abort-on-error */
-	bool verbose; /* -v */
-	bool quiet; /* -q */
-	bool complain; /* -C */
-	bool read_implies_exec; /* -X */
-	bool binary; /* -B */
-	bool strict; /* --strict */
-	bool extension_downgrade; /* --extension-downgrade */
-	bool dump_variables; /* -D variables / expanded-variables */
-	const char *ofile; /* -o */
-	const char *subdomainfs; /* -f */
-	const char *ns; /* -n */
-	const char *config_file; /* --config-file */
-	const char *base_dir; /* -b, default CLI_DEFAULT_BASE */
+	bool debug_cache;	     /* --debug-cache */
+	bool purge_cache;	     /* --purge-cache */
+	bool print_cache_dir;	     /* --print-cache-dir */
+	bool print_config_file;	     /* --print-config-file */
+	bool abort_on_error;	     /* --abort-on-error */
+	bool verbose;		     /* -v */
+	bool quiet;		     /* -q */
+	bool complain;		     /* -C */
+	bool read_implies_exec;	     /* -X */
+	bool binary;		     /* -B */
+	bool strict;		     /* --strict */
+	bool extension_downgrade;    /* --extension-downgrade */
+	bool dump_variables;	     /* -D variables / expanded-variables */
+	const char *ofile;	     /* -o */
+	const char *subdomainfs;     /* -f */
+	const char *ns;		     /* -n */
+	const char *config_file;     /* --config-file */
+	const char *base_dir;	     /* -b, default CLI_DEFAULT_BASE */
 	const char *includes[CLI_MAX_INCLUDES]; /* Include, then -I */
 	size_t nincludes;
 	const char *cache_locs[CLI_MAX_CACHE_LOCS]; /* -L */
 	size_t ncache_locs;
 	uint32_t optimize; /* enum cli_opt_flag */
-	uint32_t dump; /* -D debugging dumps, bit per name index */
-	long jobs; /* -j: >0 count, 0 none, -1 auto, -2 max; see jobs_mul */
+	uint32_t dump;	   /* -D debugging dumps, bit per name index */
+	long jobs;     /* -j: >0 count, 0 none, -1 auto, -2 max; see jobs_mul */
 	long jobs_mul; /* xK multiplier, 0 if not used */
 	long max_jobs; /* --max-jobs, same encoding */
 	const struct features *kernel_features; /* -M, --kernel-features, -m */
 	const struct features *policy_features; /* -M, --policy-features */
-	const struct features *override_abi; /* --override-policy-abi */
+	const struct features *override_abi;	/* --override-policy-abi */
 	const char *unsupported; /* a newer option we reject when run */
 };
 
@@ -133,8 +133,7 @@ int cli_early_pass(struct cli *c, int argc, char **argv);
  * Return: 0 to go on, a positive exit status to stop with, -1 when the
  * run is complete (help printed, exit 0), or -2 for --version.
  */
-int cli_parse_args(struct cli *c, int argc, char **argv,
-		   int *first_operand);
+int cli_parse_args(struct cli *c, int argc, char **argv, int *first_operand);
 
 /**
  * cli_config_text - process config file text (cli.md 9)
@@ -172,7 +171,7 @@ void cli_cu_opts(const struct cli *c, struct cu_opts *o);
 /* What a directory walk does with one entry name (cli.md 4.2). */
 enum cli_entry {
 	CLI_ENTRY_USE = 0,
-	CLI_ENTRY_SKIP, /* silently */
+	CLI_ENTRY_SKIP,	  /* silently */
 	CLI_ENTRY_IGNORE, /* with "Ignoring: 'NAME'" */
 };
 

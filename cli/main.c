@@ -20,9 +20,9 @@
 /* Program state: the parsed options and the run's progress. */
 struct cli_run {
 	struct cli *c;
-	struct cu_opts opts; /* shared by every unit */
-	int rc; /* exit status of the last failure */
-	bool stop; /* --abort-on-error after a failure */
+	struct cu_opts opts;	 /* shared by every unit */
+	int rc;			 /* exit status of the last failure */
+	bool stop;		 /* --abort-on-error after a failure */
 	bool told_unimplemented; /* the backend message was printed */
 };
 
@@ -162,11 +162,12 @@ static void cli_unit(struct cli_run *r, const char *arg, const char *path)
 		uopts.complain = true;
 	cu = cu_create(&uopts, arg);
 	if (!path) {
-		struct src_loc nowhere = { UINT32_MAX, 0, 0 };
+		struct src_loc nowhere = {UINT32_MAX, 0, 0};
 
 		if (c->write_cache)
-			diag_warn(cu, WARN_CACHE, nowhere,
-				  "cannot use or update cache, disable, or force-complain via stdin");
+			diag_warn(
+				cu, WARN_CACHE, nowhere,
+				"cannot use or update cache, disable, or force-complain via stdin");
 		if (cli_read_stream(stdin, &text, &len) < 0) {
 			fprintf(stderr, "%s: Error reading stdin\n",
 				c->progname);
@@ -263,7 +264,8 @@ static void cli_operand(struct cli_run *r, const char *arg)
 		int e = errno;
 
 		if (e == ENOENT)
-			fprintf(stderr, "File %s not found, skipping...\n", arg);
+			fprintf(stderr, "File %s not found, skipping...\n",
+				arg);
 		else
 			fprintf(stderr,
 				"Error: Could not read profile %s: %s.\n", arg,
@@ -345,7 +347,7 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 
 int main(int argc, char **argv)
 {
-	struct cli_run r = { 0 };
+	struct cli_run r = {0};
 	int first = argc, rc;
 
 	cli_init(&cli_state, argv[0], arena_create());

@@ -46,77 +46,88 @@ static const char cli_short_opts[] =
 	"aBb:Cc::D:d::f:h::I:j:KkL:M:m:Nn:O:o:pQqRrSTVvWX";
 
 static const struct option cli_long_opts[] = {
-	{ "add", no_argument, NULL, 'a' },
-	{ "binary", no_argument, NULL, 'B' },
-	{ "base", required_argument, NULL, 'b' },
-	{ "subdomainfs", required_argument, NULL, 'f' },
-	{ "help", optional_argument, NULL, 'h' },
-	{ "replace", no_argument, NULL, 'r' },
-	{ "reload", no_argument, NULL, 'r' },
-	{ "remove", no_argument, NULL, 'R' },
-	{ "names", no_argument, NULL, 'N' },
-	{ "stdout", no_argument, NULL, 'S' },
-	{ "ofile", required_argument, NULL, 'o' },
-	{ "match-string", required_argument, NULL, 'm' },
-	{ "features-file", required_argument, NULL, 'M' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "skip-kernel-load", no_argument, NULL, 'Q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "namespace", required_argument, NULL, 'n' },
-	{ "readimpliesX", no_argument, NULL, 'X' },
-	{ "skip-cache", no_argument, NULL, 'K' },
-	{ "skip-read-cache", no_argument, NULL, 'T' },
-	{ "write-cache", no_argument, NULL, 'W' },
-	{ "show-cache", no_argument, NULL, 'k' },
-	{ "skip-bad-cache", no_argument, NULL, OPT_SKIP_BAD_CACHE },
-	{ "purge-cache", no_argument, NULL, OPT_PURGE_CACHE },
-	{ "create-cache-dir", no_argument, NULL, OPT_CREATE_CACHE_DIR },
-	{ "cache-loc", required_argument, NULL, 'L' },
-	{ "debug", optional_argument, NULL, 'd' },
-	{ "dump", required_argument, NULL, 'D' },
-	{ "Dump", required_argument, NULL, 'D' },
-	{ "optimize", required_argument, NULL, 'O' },
-	{ "Optimize", required_argument, NULL, 'O' },
-	{ "preprocess", no_argument, NULL, 'p' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "max-jobs", required_argument, NULL, OPT_MAX_JOBS },
-	{ "print-cache-dir", no_argument, NULL, OPT_PRINT_CACHE_DIR },
-	{ "kernel-features", required_argument, NULL, OPT_KERNEL_FEATURES },
-	{ "policy-features", required_argument, NULL, OPT_POLICY_FEATURES },
-	{ "compile-features", required_argument, NULL, OPT_POLICY_FEATURES },
-	{ "override-policy-abi", required_argument, NULL,
-	  OPT_OVERRIDE_POLICY_ABI },
-	{ "config-file", required_argument, NULL, OPT_CONFIG_FILE },
-	{ "abort-on-error", no_argument, NULL, OPT_ABORT_ON_ERROR },
-	{ "skip-bad-cache-rebuild", no_argument, NULL,
-	  OPT_SKIP_BAD_CACHE_REBUILD },
-	{ "warn", required_argument, NULL, OPT_WARN },
-	{ "Werror", optional_argument, NULL, OPT_WERROR },
-	{ "debug-cache", no_argument, NULL, OPT_DEBUG_CACHE },
-	{ "Complain", no_argument, NULL, 'C' },
-	{ "complain", no_argument, NULL, 'C' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "Include", required_argument, NULL, 'I' },
-	{ "print-config-file", no_argument, NULL, OPT_PRINT_CONFIG_FILE },
-	{ "syntax-only", no_argument, NULL, OPT_SYNTAX_ONLY },
-	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "extension-downgrade", no_argument, NULL, OPT_EXTENSION_DOWNGRADE },
-	{ "diagnostics", required_argument, NULL, OPT_DIAGNOSTICS },
-	{ "estimated-compile-size", required_argument, NULL,
-	  OPT_ESTIMATED_COMPILE_SIZE },
-	{ "prompt-compat", required_argument, NULL, OPT_PROMPT_COMPAT },
-	{ "print-prompt-compat", no_argument, NULL, OPT_PRINT_PROMPT_COMPAT },
-	{ "zstd-compress-level", optional_argument, NULL, 'c' },
-	{ "dfa-cache-loc", required_argument, NULL, OPT_DFA_CACHE_LOC },
-	{ "show-dfa-cache", no_argument, NULL, OPT_SHOW_DFA_CACHE },
-	{ NULL, 0, NULL, 0 },
+	{"add", no_argument, NULL, 'a'},
+	{"binary", no_argument, NULL, 'B'},
+	{"base", required_argument, NULL, 'b'},
+	{"subdomainfs", required_argument, NULL, 'f'},
+	{"help", optional_argument, NULL, 'h'},
+	{"replace", no_argument, NULL, 'r'},
+	{"reload", no_argument, NULL, 'r'},
+	{"remove", no_argument, NULL, 'R'},
+	{"names", no_argument, NULL, 'N'},
+	{"stdout", no_argument, NULL, 'S'},
+	{"ofile", required_argument, NULL, 'o'},
+	{"match-string", required_argument, NULL, 'm'},
+	{"features-file", required_argument, NULL, 'M'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"skip-kernel-load", no_argument, NULL, 'Q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"namespace", required_argument, NULL, 'n'},
+	{"readimpliesX", no_argument, NULL, 'X'},
+	{"skip-cache", no_argument, NULL, 'K'},
+	{"skip-read-cache", no_argument, NULL, 'T'},
+	{"write-cache", no_argument, NULL, 'W'},
+	{"show-cache", no_argument, NULL, 'k'},
+	{"skip-bad-cache", no_argument, NULL, OPT_SKIP_BAD_CACHE},
+	{"purge-cache", no_argument, NULL, OPT_PURGE_CACHE},
+	{"create-cache-dir", no_argument, NULL, OPT_CREATE_CACHE_DIR},
+	{"cache-loc", required_argument, NULL, 'L'},
+	{"debug", optional_argument, NULL, 'd'},
+	{"dump", required_argument, NULL, 'D'},
+	{"Dump", required_argument, NULL, 'D'},
+	{"optimize", required_argument, NULL, 'O'},
+	{"Optimize", required_argument, NULL, 'O'},
+	{"preprocess", no_argument, NULL, 'p'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"max-jobs", required_argument, NULL, OPT_MAX_JOBS},
+	{"print-cache-dir", no_argument, NULL, OPT_PRINT_CACHE_DIR},
+	{"kernel-features", required_argument, NULL, OPT_KERNEL_FEATURES},
+	{"policy-features", required_argument, NULL, OPT_POLICY_FEATURES},
+	{"compile-features", required_argument, NULL, OPT_POLICY_FEATURES},
+	{"override-policy-abi", required_argument, NULL,
+	 OPT_OVERRIDE_POLICY_ABI},
+	{"config-file", required_argument, NULL, OPT_CONFIG_FILE},
+	{"abort-on-error", no_argument, NULL, OPT_ABORT_ON_ERROR},
+	{"skip-bad-cache-rebuild", no_argument, NULL,
+	 OPT_SKIP_BAD_CACHE_REBUILD},
+	{"warn", required_argument, NULL, OPT_WARN},
+	{"Werror", optional_argument, NULL, OPT_WERROR},
+	{"debug-cache", no_argument, NULL, OPT_DEBUG_CACHE},
+	{"Complain", no_argument, NULL, 'C'},
+	{"complain", no_argument, NULL, 'C'},
+	{"version", no_argument, NULL, 'V'},
+	{"Include", required_argument, NULL, 'I'},
+	{"print-config-file", no_argument, NULL, OPT_PRINT_CONFIG_FILE},
+	{"syntax-only", no_argument, NULL, OPT_SYNTAX_ONLY},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"extension-downgrade", no_argument, NULL, OPT_EXTENSION_DOWNGRADE},
+	{"diagnostics", required_argument, NULL, OPT_DIAGNOSTICS},
+	{"estimated-compile-size", required_argument, NULL,
+	 OPT_ESTIMATED_COMPILE_SIZE},
+	{"prompt-compat", required_argument, NULL, OPT_PROMPT_COMPAT},
+	{"print-prompt-compat", no_argument, NULL, OPT_PRINT_PROMPT_COMPAT},
+	{"zstd-compress-level", optional_argument, NULL, 'c'},
+	{"dfa-cache-loc", required_argument, NULL, OPT_DFA_CACHE_LOC},
+	{"show-dfa-cache", no_argument, NULL, OPT_SHOW_DFA_CACHE},
+	{NULL, 0, NULL, 0},
 };
 
 /* Warning class names in the order of enum diag_warn bits. */
 static const char *const cli_warn_names[] = {
-	"rule-not-enforced", "rule-downgraded", "abi", "deprecated",
-	"config", "cache", "debug-cache", "jobs", "dangerous",
-	"unexpected", "format", "missing", "override", "dev",
+	"rule-not-enforced",
+	"rule-downgraded",
+	"abi",
+	"deprecated",
+	"config",
+	"cache",
+	"debug-cache",
+	"jobs",
+	"dangerous",
+	"unexpected",
+	"format",
+	"missing",
+	"override",
+	"dev",
 	"pound-include",
 };
 
@@ -124,24 +135,54 @@ static const char *const cli_warn_names[] = {
 
 /* -O names in the order of enum cli_opt_flag bits. */
 static const char *const cli_opt_names[] = {
-	"equiv", "expr-normalize", "expr-simplify", "expr-left-simplify",
-	"expr-right-simplify", "minimize", "filter-deny",
-	"remove-unreachable", "compress-small", "compress-fast",
-	"diff-encode", "rule-merge", "state32", "flags-table",
-	"compress-default", "zstd-recompress",
+	"equiv",
+	"expr-normalize",
+	"expr-simplify",
+	"expr-left-simplify",
+	"expr-right-simplify",
+	"minimize",
+	"filter-deny",
+	"remove-unreachable",
+	"compress-small",
+	"compress-fast",
+	"diff-encode",
+	"rule-merge",
+	"state32",
+	"flags-table",
+	"compress-default",
+	"zstd-recompress",
 };
 
 #define CLI_NOPT (sizeof(cli_opt_names) / sizeof(*cli_opt_names))
 
 /* -D debugging dumps; bit i of c->dump is cli_dump_names[i]. */
 static const char *const cli_dump_names[] = {
-	"rule-exprs", "expr-stats", "expr-tree", "expr-simplified",
-	"stats", "progress", "dfa-progress", "dfa-stats", "dfa-states",
-	"dfa-graph", "dfa-minimize", "dfa-unreachable", "dfa-node-map",
-	"dfa-uniq-perms", "dfa-minimize-uniq-perms",
-	"dfa-minimize-partitions", "compress-progress", "compress-stats",
-	"compressed-dfa", "equiv-stats", "equiv", "diff-encode",
-	"diff-stats", "diff-progress", "rule-merge", "state32",
+	"rule-exprs",
+	"expr-stats",
+	"expr-tree",
+	"expr-simplified",
+	"stats",
+	"progress",
+	"dfa-progress",
+	"dfa-stats",
+	"dfa-states",
+	"dfa-graph",
+	"dfa-minimize",
+	"dfa-unreachable",
+	"dfa-node-map",
+	"dfa-uniq-perms",
+	"dfa-minimize-uniq-perms",
+	"dfa-minimize-partitions",
+	"compress-progress",
+	"compress-stats",
+	"compressed-dfa",
+	"equiv-stats",
+	"equiv",
+	"diff-encode",
+	"diff-stats",
+	"diff-progress",
+	"rule-merge",
+	"state32",
 	"flags_table",
 };
 
@@ -161,8 +202,7 @@ void cli_init(struct cli *c, const char *progname, struct arena *a)
 	c->max_jobs = -1;
 }
 
-static int cli_name_index(const char *const *names, size_t n,
-			  const char *s)
+static int cli_name_index(const char *const *names, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(names[i], s) == 0)
@@ -170,8 +210,8 @@ static int cli_name_index(const char *const *names, size_t n,
 	return -1;
 }
 
-static void cli_print_set(const char *label, const char *const *names,
-			  size_t n, uint32_t mask)
+static void cli_print_set(const char *label, const char *const *names, size_t n,
+			  uint32_t mask)
 {
 	const char *sep = "";
 
@@ -226,8 +266,8 @@ static int cli_werror_arg(struct cli *c, const char *v)
 	}
 	i = cli_name_index(cli_warn_names, CLI_NWARN, v);
 	if (i < 0) {
-		fprintf(stderr, "%s: Invalid --Werror option %s\n",
-			c->progname, v);
+		fprintf(stderr, "%s: Invalid --Werror option %s\n", c->progname,
+			v);
 		return 1;
 	}
 	c->diag.werror |= 1u << i;
@@ -241,8 +281,7 @@ static int cli_optimize_arg(struct cli *c, const char *v)
 	int i;
 
 	if (strcmp(v, "show") == 0) {
-		cli_print_set("Optimize", cli_opt_names, CLI_NOPT,
-			      c->optimize);
+		cli_print_set("Optimize", cli_opt_names, CLI_NOPT, c->optimize);
 		return 0;
 	}
 	if (strcmp(v, "0") == 0) {
@@ -279,8 +318,8 @@ static int cli_dump_arg(struct cli *c, const char *v)
 	}
 	i = cli_name_index(cli_dump_names, CLI_NDUMP, name);
 	if (i < 0) {
-		fprintf(stderr, "%s: Invalid --Dump option %s\n",
-			c->progname, v);
+		fprintf(stderr, "%s: Invalid --Dump option %s\n", c->progname,
+			v);
 		return 1;
 	}
 	if (no)
@@ -377,25 +416,26 @@ static int cli_cache_locs(struct cli *c, const char *v)
 	return 0;
 }
 
-static int cli_load_features(struct cli *c, const char *path,
-			     const char *what, const struct features **out)
+static int cli_load_features(struct cli *c, const char *path, const char *what,
+			     const struct features **out)
 {
 	struct features *f = NULL;
 	const char *err = NULL;
 
 	if (feat_load(c->arena, path, &f, &err) < 0) {
-		fprintf(stderr, "Failed to load %s from '%s': %s\n", what,
-			path, err ? err : "invalid features");
+		fprintf(stderr, "Failed to load %s from '%s': %s\n", what, path,
+			err ? err : "invalid features");
 		return 1;
 	}
 	*out = f;
 	return 0;
 }
 
-static int cli_policy_features(struct cli *c, const char *v,
-			       const char *what, const struct features **out)
+static int cli_policy_features(struct cli *c, const char *v, const char *what,
+			       const struct features **out)
 {
-	static const char kernel_path[] = "/sys/kernel/security/apparmor/features";
+	static const char kernel_path[] =
+		"/sys/kernel/security/apparmor/features";
 	struct features *f = NULL;
 	const char *err = NULL;
 
@@ -442,8 +482,7 @@ static int cli_base_dir(struct cli *c, const char *v)
 
 	if (stat(v, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr,
-			"Error: basedir %s is not a directory, skipping.\n",
-			v);
+			"Error: basedir %s is not a directory, skipping.\n", v);
 		return 0;
 	}
 	c->base_dir = cli_strip_slash(c, v);
@@ -452,8 +491,7 @@ static int cli_base_dir(struct cli *c, const char *v)
 
 static int cli_unsupported(struct cli *c, const char *name)
 {
-	fprintf(stderr,
-		"%s: option '--%s' is not supported by this parser\n",
+	fprintf(stderr, "%s: option '--%s' is not supported by this parser\n",
 		c->progname, name);
 	return 1;
 }
@@ -473,8 +511,7 @@ static bool cli_size_value(const char *v)
 }
 
 static void cli_usage(const struct cli *c, FILE *out);
-static void cli_help_topic(const struct cli *c, const char *topic,
-			   FILE *out);
+static void cli_help_topic(const struct cli *c, const char *topic, FILE *out);
 
 /* Handles one option; returns 0, a positive exit status, or -1 when the
  * run is complete with status 0 (help, version).
@@ -788,7 +825,7 @@ int cli_config_text(struct cli *c, const char *text)
 
 int cli_config_file(struct cli *c, struct cu *warn)
 {
-	struct src_loc nowhere = { UINT32_MAX, 0, 0 };
+	struct src_loc nowhere = {UINT32_MAX, 0, 0};
 	FILE *f = fopen(c->config_file, "r");
 	char *buf = NULL;
 	size_t cap = 0, len = 0, r;
@@ -906,19 +943,18 @@ static void cli_help_list(FILE *out, const char *const *names, size_t n,
 		fprintf(out, "%s%s\n", no ? "[no-]" : "     ", names[i]);
 }
 
-static void cli_help_topic(const struct cli *c, const char *topic,
-			   FILE *out)
+static void cli_help_topic(const struct cli *c, const char *topic, FILE *out)
 {
 	if (strcmp(topic, "dump") == 0 || strcmp(topic, "Dump") == 0 ||
 	    strcmp(topic, "D") == 0) {
 		cli_version_header(out);
 		fprintf(out, "\n%s: --dump=[Option]\n\n", c->progname);
 		fputs("     variables\n     expanded-variables\n"
-		      "Options:\n--------\n     show\n", out);
+		      "Options:\n--------\n     show\n",
+		      out);
 		cli_help_list(out, cli_dump_names, CLI_NDUMP, true);
 	} else if (strcmp(topic, "optimize") == 0 ||
-		   strcmp(topic, "Optimize") == 0 ||
-		   strcmp(topic, "O") == 0) {
+		   strcmp(topic, "Optimize") == 0 || strcmp(topic, "O") == 0) {
 		cli_version_header(out);
 		fprintf(out, "\n%s: -O [Option]\n\n", c->progname);
 		fputs("Options:\n--------\n     show\n     0\n", out);
@@ -946,8 +982,8 @@ static void cli_help_topic(const struct cli *c, const char *topic,
 enum cli_entry cli_classify_entry(const char *name)
 {
 	static const char *const skip_suffix[] = {
-		".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak",
-		".dpkg-remove", ".pacsave", ".pacnew",
+		".dpkg-new",	".dpkg-old", ".dpkg-dist", ".dpkg-bak",
+		".dpkg-remove", ".pacsave",  ".pacnew",
 	};
 	static const char *const ignore_suffix[] = {
 		".rpmnew", ".rpmsave", ".orig", ".rej", "~",
@@ -963,8 +999,8 @@ enum cli_entry cli_classify_entry(const char *name)
 		if (n > k && strcmp(name + n - k, skip_suffix[i]) == 0)
 			return CLI_ENTRY_SKIP;
 	}
-	for (size_t i = 0;
-	     i < sizeof(ignore_suffix) / sizeof(*ignore_suffix); i++) {
+	for (size_t i = 0; i < sizeof(ignore_suffix) / sizeof(*ignore_suffix);
+	     i++) {
 		size_t k = strlen(ignore_suffix[i]);
 
 		if (n > k && strcmp(name + n - k, ignore_suffix[i]) == 0)

@@ -76,7 +76,7 @@ static void test_options_after_operands_are_parsed(void **state)
 	struct fixture *f = *state;
 	char a0[] = "apparmor_parser", a1[] = "file1", a2[] = "-N",
 	     a3[] = "file2";
-	char *argv[] = { a0, a1, a2, a3, NULL };
+	char *argv[] = {a0, a1, a2, a3, NULL};
 	int first = 0;
 
 	assert_int_equal(cli_parse_args(&f->c, 4, argv, &first), 0);
@@ -89,9 +89,8 @@ static void test_options_after_operands_are_parsed(void **state)
 static void test_double_dash_ends_options(void **state)
 {
 	struct fixture *f = *state;
-	char a0[] = "apparmor_parser", a1[] = "-N", a2[] = "--",
-	     a3[] = "-r";
-	char *argv[] = { a0, a1, a2, a3, NULL };
+	char a0[] = "apparmor_parser", a1[] = "-N", a2[] = "--", a3[] = "-r";
+	char *argv[] = {a0, a1, a2, a3, NULL};
 	int first = 0;
 
 	assert_int_equal(cli_parse_args(&f->c, 4, argv, &first), 0);
@@ -140,7 +139,7 @@ static void test_optional_value_only_when_attached(void **state)
 {
 	struct fixture *f = *state;
 	char a0[] = "apparmor_parser", a1[] = "-d", a2[] = "jobs";
-	char *argv[] = { a0, a1, a2, NULL };
+	char *argv[] = {a0, a1, a2, NULL};
 	int first = 0;
 
 	assert_int_equal(cli_parse_args(&f->c, 3, argv, &first), 0);
@@ -156,8 +155,8 @@ static void test_attached_short_values(void **state)
 	struct fixture *f = *state;
 	int first;
 
-	assert_int_equal(parse(&f->c, &first, "-I/etc/apparmor.d/", "-j8",
-			       NULL), 0);
+	assert_int_equal(
+		parse(&f->c, &first, "-I/etc/apparmor.d/", "-j8", NULL), 0);
 	assert_int_equal(f->c.nincludes, 1);
 	assert_string_equal(f->c.includes[0], "/etc/apparmor.d");
 	assert_int_equal(f->c.jobs, 8);
@@ -188,7 +187,8 @@ static void test_warn_classes_toggle_and_reject_unknown(void **state)
 
 	assert_false(f->c.diag.warn_enabled & WARN_DEPRECATED);
 	assert_int_equal(parse(&f->c, &first, "--warn=deprecated",
-			       "--warn=no-config", NULL), 0);
+			       "--warn=no-config", NULL),
+			 0);
 	assert_true(f->c.diag.warn_enabled & WARN_DEPRECATED);
 	assert_false(f->c.diag.warn_enabled & WARN_CONFIG);
 	assert_int_equal(parse(&f->c, &first, "--warn=all", NULL), 0);
@@ -201,8 +201,7 @@ static void test_werror_without_value_promotes_all(void **state)
 	struct fixture *f = *state;
 	int first;
 
-	assert_int_equal(parse(&f->c, &first, "--Werror=deprecated", NULL),
-			 0);
+	assert_int_equal(parse(&f->c, &first, "--Werror=deprecated", NULL), 0);
 	assert_int_equal(f->c.diag.werror, WARN_DEPRECATED);
 	assert_int_equal(parse(&f->c, &first, "--Werror", NULL), 0);
 	assert_int_equal(f->c.diag.werror, WARN_ALL);
@@ -214,8 +213,9 @@ static void test_optimize_and_dump_names(void **state)
 	struct fixture *f = *state;
 	int first;
 
-	assert_int_equal(parse(&f->c, &first, "-O", "no-expr-simplify",
-			       "-Oequiv", NULL), 0);
+	assert_int_equal(
+		parse(&f->c, &first, "-O", "no-expr-simplify", "-Oequiv", NULL),
+		0);
 	assert_false(f->c.optimize & CLI_O_EXPR_SIMPLIFY);
 	assert_true(f->c.optimize & CLI_O_EQUIV);
 	assert_int_equal(parse(&f->c, &first, "-Obogus", NULL), 1);
@@ -229,8 +229,7 @@ static void test_cache_loc_splits_on_unescaped_commas(void **state)
 	struct fixture *f = *state;
 	int first;
 
-	assert_int_equal(parse(&f->c, &first, "-L", "/a,/b\\,c,/d", NULL),
-			 0);
+	assert_int_equal(parse(&f->c, &first, "-L", "/a,/b\\,c,/d", NULL), 0);
 	assert_int_equal(f->c.ncache_locs, 3);
 	assert_string_equal(f->c.cache_locs[0], "/a");
 	assert_string_equal(f->c.cache_locs[1], "/b,c");
@@ -243,8 +242,8 @@ static void test_bad_base_dir_keeps_default(void **state)
 	struct fixture *f = *state;
 	int first;
 
-	assert_int_equal(parse(&f->c, &first, "-b", "/nonexistent/dir",
-			       NULL), 0);
+	assert_int_equal(parse(&f->c, &first, "-b", "/nonexistent/dir", NULL),
+			 0);
 	assert_string_equal(f->c.base_dir, CLI_DEFAULT_BASE);
 	assert_int_equal(parse(&f->c, &first, "--base=/tmp/", NULL), 0);
 	assert_string_equal(f->c.base_dir, "/tmp");
@@ -256,8 +255,7 @@ static void test_base_dir_is_last_in_search_path(void **state)
 	int first;
 
 	assert_int_equal(cli_config_text(&f->c, "Include /conf\n"), 0);
-	assert_int_equal(parse(&f->c, &first, "-I", "/one", "-I/two", NULL),
-			 0);
+	assert_int_equal(parse(&f->c, &first, "-I", "/one", "-I/two", NULL), 0);
 	cli_finish_includes(&f->c);
 	assert_int_equal(f->c.nincludes, 4);
 	assert_string_equal(f->c.includes[0], "/conf");
@@ -271,7 +269,7 @@ static void test_early_pass_takes_only_config_and_warnings(void **state)
 	struct fixture *f = *state;
 	char a0[] = "apparmor_parser", a1[] = "-N", a2[] = "--config=/x",
 	     a3[] = "--warn=deprecated", a4[] = "--bogus", a5[] = "-q";
-	char *argv[] = { a0, a1, a2, a3, a4, a5, NULL };
+	char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
 
 	assert_int_equal(cli_early_pass(&f->c, 6, argv), 0);
 	assert_string_equal(f->c.config_file, "/x");
@@ -371,11 +369,10 @@ static char *names_of(struct arena *a, const struct ir_policy *pol,
 	return buf;
 }
 
-static void test_names_order_plain_then_namespaced_children_sorted(
-	void **state)
+static void test_names_order_plain_then_namespaced_children_sorted(void **state)
 {
 	struct fixture *f = *state;
-	struct ir_policy pol = { 0 };
+	struct ir_policy pol = {0};
 	struct ir_profile *zeta, *abc, *c1;
 	char *s;
 
