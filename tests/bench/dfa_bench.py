@@ -52,7 +52,7 @@ def run_measured(argv, timeout, stdin=None, stdout=None):
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
-            timed_out = True
+            timed_out = "wall"
         wall = time.monotonic() - t0
         errf.seek(0)
         err = errf.read().decode("latin-1")
@@ -72,11 +72,11 @@ def run_measured(argv, timeout, stdin=None, stdout=None):
     if not timed_out and "Command terminated by signal" in tls:
         rc = -int(tls.split("signal")[1].split()[0])
         if rc == -signal.SIGXCPU or (cpu is not None and cpu >= lim):
-            timed_out = True
+            timed_out = "cpu"
     elif not timed_out and "Command exited with non-zero status" in \
             " ".join(tl):
         rc = int(" ".join(tl).split("status")[1].split()[0])
-    return {"rc": -9 if timed_out else rc, "wall": wall,
+    return {"rc": -9 if timed_out == "wall" else rc, "wall": wall,
             "cpu": cpu if cpu is not None else wall,
             "rss_mb": rss if rss is not None else 0.0, "err": err,
             "timeout": timed_out}
@@ -93,6 +93,13 @@ def median_run(argv, timeout, runs, cheap_s):
     m["runs"] = len(res)
     m["all_err"] = [r["err"] for r in res]
     return m
+
+
+def limit_text(res, lim):
+    if res["timeout"] == "wall":
+        return ("stopped at the wall-clock cap (%d s = 3 x the %d s CPU "
+                "limit; machine loaded)" % (3 * lim, lim))
+    return "stopped at the CPU limit (%d s)" % lim
 
 
 def parse_ours(err):
@@ -252,7 +259,7 @@ def main():
         st = parse_ours(o["err"]) if o["rc"] == 0 else {}
         row["ours_stats"] = st
         if o["rc"] != 0:
-            row["ours_fail"] = ("timeout: over %d s CPU" % a.timeout
+            row["ours_fail"] = (limit_text(o, a.timeout)
                                 if o["timeout"] else
                                 first_error(o["err"]) or "exit %d" % o["rc"])
             loud.append("%s: aa-dfa failed: %s" % (name, row["ours_fail"]))
@@ -268,8 +275,7 @@ def main():
             row["aa"] = t
             row["aa_states"] = parse_aa(t["err"])
             if t["rc"] != 0:
-                row["aa_fail"] = ("timeout: over %d s CPU" % tlim
-                                  if t["timeout"]
+                row["aa_fail"] = (limit_text(t, tlim) if t["timeout"]
                                   else first_error(t["err"]))
             print("   3.0.8: %.2fs wall, %.1f MB, states %s%s" % (
                 t["wall"], t["rss_mb"], row["aa_states"],
@@ -326,9 +332,13 @@ def render(rows, timeout, loud):
         t = r.get("aa")
         aas = r.get("aa_states", [None, None])
         ratio = "-"
-        if ok and t and "aa_fail" not in r and o["cpu"] > 0:
-            ratio = "%.0fx" % (t["cpu"] / o["cpu"]) if t["cpu"] / o["cpu"] \
-                >= 10 else "%.1fx" % (t["cpu"] / o["cpu"])
+        if ok and t and o["cpu"] > 0:
+            q = t["cpu"] / o["cpu"]
+            ratio = "%.0fx" % q if q >= 10 else "%.1fx" % q
+            if "aa_fail" in r:
+                # 3.0.8 gave up (or was stopped) after this much CPU: a
+                # lower bound, shown only when it is not just start-up.
+                ratio = ">" + ratio if t["cpu"] >= 1.0 else "-"
         cc = r.get("check")
         if cc is None:
             chk = "-"

@@ -228,6 +228,24 @@ def case_literals(n):
     return c
 
 
+def case_literals_dense(n=10000):
+    """n literal paths whose trie fits 3.0.8's 16-bit state numbers."""
+    r = random.Random(SEED + 7)
+    c = Case("lit10k-16b", "%d short literal paths (trie < 64k states)" % n)
+    dirs = ["/usr/lib/%s/" % w for w in ("gtk", "qt", "perl", "icu",
+                                         "ssl", "tcl", "nss", "kde")]
+    nums = r.sample(range(100000), n)
+    lines = []
+    for i, k in enumerate(nums):
+        p = "%s%05d" % (dirs[i % len(dirs)], k)
+        m = MIXES[r.randrange(8)]
+        c.rules.append((perm_bits(m), p))
+        lines.append("%s %s," % (p, m))
+    c.profile = profile("litd", lines)
+    add_samples(c, r, 1500, 1500)
+    return c
+
+
 GLOB_SHAPES = [
     "/usr/{lib,lib64}/{W}/**",
     "/home/*/.{W}/{W2,W3}/*.{E,E2}",
@@ -428,6 +446,7 @@ CASES = {
     "lit1k": lambda: case_literals(1000),
     "lit10k": lambda: case_literals(10000),
     "lit100k": lambda: case_literals(100000),
+    "lit10k-16b": case_literals_dense,
     "glob1k": case_globs,
     "exec2k": case_exec,
     "ovl2k": case_overlap_mix,
