@@ -93,12 +93,15 @@ static void test_owned_pointers_freed_on_release(void **state)
 	struct arena *a = *state;
 	struct arena_mark m;
 	size_t slot;
+	void *p;
 
 	freed_count = 0;
 	arena_own(a, xmalloc(8), count_free);
 	m = arena_mark(a);
-	slot = arena_own(a, xmalloc(8), count_free);
-	arena_own_update(a, slot, xrealloc(NULL, 64));
+	p = xmalloc(8);
+	slot = arena_own(a, p, count_free);
+	p = xrealloc(p, 64);
+	arena_own_update(a, slot, p);
 	arena_release(a, m);
 	assert_int_equal(freed_count, 1);
 }
