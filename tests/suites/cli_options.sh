@@ -142,6 +142,23 @@ check last_failure_sets_status 1 "" \
 	--config-file=empty.conf --syntax-only nothere bad
 check abort_on_error 2 "" "File nothere not found, skipping...$nl" \
 	--config-file=empty.conf --abort-on-error -N nothere p1
+check diagnostics_gcc 1 "" \
+	"bad:2:6: error: syntax error, unexpected TOK_ID, expecting TOK_MODE$nl  /x rz,$nl     ^$nl" \
+	--config-file=empty.conf --diagnostics=gcc --syntax-only bad
+printf '/bin/foo {\n}\n' > dep
+check warning_shown_with_warn 0 "" \
+	"Warning from dep (dep line 2): The use of file paths as profile names is deprecated. See man apparmor.d for more information$nl" \
+	--config-file=empty.conf --warn=deprecated --syntax-only dep
+check werror_promotes_and_fails 1 "" \
+	"Warning converted to Error from dep (dep line 2): The use of file paths as profile names is deprecated. See man apparmor.d for more information$nl" \
+	--config-file=empty.conf --warn=deprecated --Werror --syntax-only dep
+check quiet_drops_warnings 0 "" "" \
+	--config-file=empty.conf --warn=deprecated -q --syntax-only dep
+printf 'profile s {\n  /** - /sys/** r,\n}\n' > ext
+check extension_by_default 0 "" "" --config-file=empty.conf --syntax-only ext
+check strict_rejects_extension 1 "" \
+	"AppArmor parser error for ext in profile ext at line 2: extension set subtraction is not available in strict mode$nl" \
+	--config-file=empty.conf --strict --syntax-only ext
 check stdout_not_implemented 1 "" \
 	"$P: binary policy output is not implemented yet; use --syntax-only, -p or -N to check policy$nl" \
 	--config-file=empty.conf -S p1
