@@ -77,19 +77,20 @@ def run_measured(argv, timeout, stdin=None, stdout=None):
             " ".join(tl):
         rc = int(" ".join(tl).split("status")[1].split()[0])
     return {"rc": -9 if timed_out == "wall" else rc, "wall": wall,
-            "cpu": cpu if cpu is not None else wall,
-            "rss_mb": rss if rss is not None else 0.0, "err": err,
+            "cpu": cpu,
+            "rss_mb": rss, "err": err,
             "timeout": timed_out}
 
 
 def median_run(argv, timeout, runs, cheap_s):
     """Run once; if that took under cheap_s, run runs times, take medians."""
     res = [run_measured(argv, timeout)]
-    if res[0]["rc"] == 0 and res[0]["cpu"] < cheap_s:
+    if res[0]["rc"] == 0 and (res[0]["cpu"] or 0) < cheap_s:
         res += [run_measured(argv, timeout) for _ in range(runs - 1)]
     m = dict(res[len(res) // 2 if len(res) > 1 else 0])
     for k in ("wall", "cpu", "rss_mb"):
-        m[k] = statistics.median(r[k] for r in res)
+        vals = [r[k] for r in res if r[k] is not None]
+        m[k] = statistics.median(vals) if vals else None
     m["runs"] = len(res)
     m["all_err"] = [r["err"] for r in res]
     return m
@@ -263,7 +264,8 @@ def main():
                                 if o["timeout"] else
                                 first_error(o["err"]) or "exit %d" % o["rc"])
             loud.append("%s: aa-dfa failed: %s" % (name, row["ours_fail"]))
-        print("   ours: %.2fs wall, %.1f MB, %s" % (o["wall"], o["rss_mb"],
+        print("   ours: %ss wall, %s s CPU, %s MB, %s" % (
+              fmt(o["wall"]), fmt(o["cpu"]), fmt(o["rss_mb"], "%.1f"),
               " ".join("%s=%s" % kv for kv in st.items())),
               file=sys.stderr, flush=True)
         if have_aa and case.profile is not None:
@@ -277,8 +279,9 @@ def main():
             if t["rc"] != 0:
                 row["aa_fail"] = (limit_text(t, tlim) if t["timeout"]
                                   else first_error(t["err"]))
-            print("   3.0.8: %.2fs wall, %.1f MB, states %s%s" % (
-                t["wall"], t["rss_mb"], row["aa_states"],
+            print("   3.0.8: %ss wall, %s s CPU, %s MB, states %s%s" % (
+                fmt(t["wall"]), fmt(t["cpu"]), fmt(t["rss_mb"], "%.1f"),
+                row["aa_states"],
                 (" FAILED: " + row["aa_fail"]) if "aa_fail" in row else ""),
                 file=sys.stderr, flush=True)
         elif case.profile is None:
@@ -332,7 +335,7 @@ def render(rows, timeout, loud):
         t = r.get("aa")
         aas = r.get("aa_states", [None, None])
         ratio = "-"
-        if ok and t and o["cpu"] > 0:
+        if ok and t and o["cpu"] and t["cpu"] is not None:
             q = t["cpu"] / o["cpu"]
             ratio = "%.0fx" % q if q >= 10 else "%.1fx" % q
             if "aa_fail" in r:
@@ -377,7 +380,8 @@ def render(rows, timeout, loud):
         out.append("failures / not applicable:")
         for c, why in notes:
             out.append("  %-10s %s" % (c, why))
-    lits = [r for r in rows if r["case"].startswith("lit") and
+    lits = [r for r in rows if r["case"] in ("lit1k", "lit10k", "lit100k")
+            and
             "ours_fail" not in r and "build-ms" in r["ours_stats"]]
     if len(lits) > 1:
         out.append("")

@@ -442,6 +442,35 @@ def case_hurt(n=HURT_N):
     return c
 
 
+EDGE_GLOBS = ["/tmp/*", "/tmp/**", "/tmp/*/", "/**", "/tmp/*.log",
+              "/tmp/a*", "/cc/{,x}", "/x/[^f]*", "/a/{b,{c,d}}e",
+              "/v.w+x|y(z)", "/dd/***", "/[a-c]x", "/e/\\*", "/e/\\{a\\}",
+              "/mnt/{**,}", "/q/?", "/q/??*", "/n/{a,b}{,.d}/{c,}*",
+              "/sys/** - /sys/fs/cgr*/**", "/h/*/ - /h/root/",
+              "/r/[0-9][0-9]*", "/s/*/*/**", "/u/**/", "/w/{a,a}"]
+EDGE_PROBES = ["/tmp/", "/tmp/x", "/tmp//", "/tmp/x/", "/tmp/a/b", "/",
+               "/tmp/.log", "/tmp/a", "/cc/", "/cc/x", "/x//", "/x/\0",
+               "/x/g", "/x/f", "/a/de", "/a/be", "/v.w+x|y(z)",
+               "/vxw+x|y(z)", "/dd/", "/dd/a", "/dd/a/b", "/bx", "/dx",
+               "/e/*", "/e/a", "/e/{a}", "/mnt/", "/mnt/a", "/mnt/a/b",
+               "/q/", "/q/a", "/q/ab", "/q/a/", "/n/a/", "/n/a.d/c",
+               "/n/b/x", "/n/a.d/", "/sys/fs/cgroup/x", "/sys/fs/cgroup",
+               "/h/root/", "/h/user/", "/h//", "/r/5", "/r/55x", "/r/x5",
+               "/s/a/b/c", "/s/a/b", "/u/x/", "/u/", "/u//", "/w/a",
+               "/tmp/\0", "/tmp/x\0", "/e/\\", "/x/\xff", "/tmp/\xff"]
+
+
+def case_edge():
+    """Every glob construct, one PERM bit per rule, with probe strings."""
+    r = random.Random(SEED + 8)
+    c = Case("edge", "%d tricky globs, one bit each" % len(EDGE_GLOBS))
+    for i, g in enumerate(EDGE_GLOBS):
+        c.rules.append((1 << i, g))
+    c.no_profile = "one PERM bit per rule (no letter mapping)"
+    add_samples(c, r, 600, 600, EDGE_PROBES)
+    return c
+
+
 CASES = {
     "lit1k": lambda: case_literals(1000),
     "lit10k": lambda: case_literals(10000),
@@ -454,6 +483,7 @@ CASES = {
     "sys-chain": case_sys_chain,
     "sys-sub": case_sys_sub,
     "hurt": case_hurt,
+    "edge": case_edge,
 }
 
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Smoke test of the DFA benchmark (tests/bench/): generates the small cases
-# (the /sys chain and its subtraction form, 2000 overlapping patterns with
+# (every glob construct with probe strings,
+# the /sys chain and its subtraction form, 2000 overlapping patterns with
 # 50 exec-style values, a 200-value variable in 100 rules) and checks that
 # aa-dfa answers every sample string as the reference matcher does.
 # Usage: bench_dfa_smoke.sh BUILD. Skips (77) without aa-dfa or python3.
@@ -18,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE=1
 out=$(mktemp -d) || exit 2
 trap 'rm -rf "$out"' EXIT
 python3 tests/bench/dfa_bench.py --aa-dfa "$B/aa-dfa" --no-aa --runs 1 \
-	--timeout 60 --cases sys-chain,sys-sub,exec2k,var200 \
+	--timeout 60 --cases edge,sys-chain,sys-sub,exec2k,var200 \
 	--out "$out/bench-dfa.txt" >"$out/log" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
