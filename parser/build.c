@@ -543,7 +543,8 @@ static bool fe_split_ns(struct fe_parser *p, const char *s, struct src_loc loc,
 	if (strncmp(end, "//", 2) == 0)
 		end += 2;
 	if (!*end) {
-		diag_error(p->cu, loc, "Empty named transition profile name");
+		diag_error(p->cu, loc,
+			   "Empty named transition profile name: %s", s);
 		return false;
 	}
 	*name = end;
