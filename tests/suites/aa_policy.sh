@@ -16,7 +16,7 @@ POL="$B/aa-policy"
 [ -f "$FEAT" ] || { echo "aa_policy: $FEAT missing" >&2; exit 77; }
 [ -x "$POL" ] || { echo "aa_policy: $POL not built" >&2; exit 1; }
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/aa_policy.XXXXXX") || exit 2
+T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
 fails=0
 checks=0

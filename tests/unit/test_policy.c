@@ -354,7 +354,7 @@ static bool compile(struct arena *a, const char *text, const char *opts,
 		    const uint8_t **out, size_t *n)
 {
 	const char *feat = features_path();
-	char src[] = "/tmp/test_policy_XXXXXX";
+	char src[32] = "/tmp/test_policy_";
 	char *cmd, *buf;
 	size_t cap = 1 << 16, len = 0, got;
 	FILE *f;
@@ -362,6 +362,7 @@ static bool compile(struct arena *a, const char *text, const char *opts,
 
 	if (access("/sbin/apparmor_parser", X_OK) != 0 || !feat)
 		return false;
+	memset(src + strlen(src), 'X', 6); /* the mkstemp template */
 	fd = mkstemp(src);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
