@@ -9,12 +9,6 @@
 set -u
 say() { echo "fetch-kernel: $*" >&2; }
 
-cache=${AACC_KERNEL_CACHE:-/var/cache/aacc-kernel}
-if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
-	cache=${XDG_CACHE_HOME:-$HOME/.cache}/aacc-kernel
-	mkdir -p "$cache" || exit 77
-fi
-
 # The package linux-image-amd64 depends on, with its exact version, e.g.
 # "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)": one apt-cache call.
 dep=$(apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
@@ -23,11 +17,33 @@ dep=$(apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
 pkg=${dep% *}
 ver=${dep#* }
 
+# A cache that already holds the kernel is used even when it is read-only
+# (a user run after a root run); otherwise the first writable one.
+primary=${AACC_KERNEL_CACHE:-/var/cache/aacc-kernel}
+fallback=${XDG_CACHE_HOME:-$HOME/.cache}/aacc-kernel
+cache=""
+for c in "$primary" "$fallback"; do
+	if [ -n "$pkg" ] && [ -n "$ver" ] && [ -s "$c/${pkg}_$ver/vmlinuz" ]; then
+		cache=$c
+		break
+	fi
+done
+if [ -z "$cache" ]; then
+	for c in "$primary" "$fallback"; do
+		if mkdir -p "$c" 2>/dev/null && [ -w "$c" ]; then
+			cache=$c
+			break
+		fi
+	done
+fi
+[ -n "$cache" ] || { say "no writable cache directory ($primary, $fallback)"; exit 77; }
+
 if [ -z "$pkg" ] || [ -z "$ver" ]; then
 	# No apt metadata: use the newest kernel already cached.
-	dir=$(ls -d "$cache"/linux-image-*_* 2>/dev/null | sort -V | tail -n 1)
+	dir=$(ls -d "$primary"/linux-image-*_* "$fallback"/linux-image-*_* \
+		2>/dev/null | sort -V | tail -n 1)
 	if [ -z "$dir" ]; then
-		say "apt-cache cannot name linux-image-amd64's kernel and none is cached in $cache"
+		say "apt-cache cannot name linux-image-amd64's kernel and none is cached in $primary"
 		exit 77
 	fi
 else
@@ -55,7 +71,7 @@ fi
 
 # The bzImage carries the kernel as an xz stream: find the xz magic
 # (FD 37 7A 58 5A 00) and decompress from there; keep it if it is ELF.
-if [ ! -s "$dir/vmlinux" ] && [ ! -e "$dir/vmlinux.none" ]; then
+if [ ! -s "$dir/vmlinux" ] && [ ! -e "$dir/vmlinux.none" ] && [ -w "$dir" ]; then
 	for off in $(LC_ALL=C grep -obUa "$(printf '\3757zXZ')" \
 			"$dir/vmlinuz" 2>/dev/null | cut -d: -f1); do
 		tail -c +$((off + 1)) "$dir/vmlinuz" |

@@ -183,7 +183,7 @@ FNR == 1 { n = FILENAME; sub(/.*\//, "", n); sub(/\.sd$/, "", n);
 ' $good > "$work/root/kt/checks"
 nchecks=$(grep -c '^CHECK ' "$work/root/kt/checks")
 
-(cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet |
+(cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet |
 	gzip -1) > "$work/initrd.gz" || die "cannot pack the initramfs"
 
 # --- boot --------------------------------------------------------------------
