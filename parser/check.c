@@ -701,8 +701,13 @@ static void check_rule(struct chk *c, struct ir_rule *r)
 	case IR_RULE_RLIMIT:
 		chk_rule_rlimit(c, r);
 		break;
-	case IR_RULE_ALL:
 	case IR_RULE_ABI:
+		if (c->pol->abi && r->u.abi && strcmp(c->pol->abi, r->u.abi))
+			diag_warn(c->cu, WARN_ABI, r->loc,
+				  "features abi '%s' differs from policy declared feature abi, using the features abi declared in policy",
+				  r->u.abi);
+		break;
+	case IR_RULE_ALL:
 	case IR_RULE__COUNT:
 		break;
 	}
@@ -1009,8 +1014,14 @@ static const struct features *policy_abi(struct chk *c)
 
 	if (!o || o->override_abi)
 		return o ? o->override_abi : NULL;
-	if (!name)
+	if (!name) {
+		if (c->pol->profiles && c->cu->nfiles)
+			diag_warn(c->cu, WARN_ABI,
+				  (struct src_loc){ 0, 1, 0 },
+				  "apparmor_parser: File '%s' missing feature abi, falling back to default policy feature abi",
+				  c->cu->files[0].path);
 		return o->policy_features;
+	}
 	n = strlen(name);
 	if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
 		name = arena_strndup(c->a, name + 1, n - 2);
