@@ -785,9 +785,6 @@ static void check_name(struct chk *c, struct ir_profile *p)
 			  n);
 		return;
 	}
-	if (!p->keyword && !p->is_hat && n[0] == '/')
-		diag_warn(c->cu, WARN_DEPRECATED, p->loc,
-			  "The use of file paths as profile names is deprecated. See man apparmor.d for more information");
 	if (!p->parent && p->is_hat)
 		diag_warn(c->cu, WARN_FORMAT, p->loc,
 			  "hat %s declared outside of a profile", n);
