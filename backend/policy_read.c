@@ -1104,6 +1104,36 @@ static int rd_profile(struct rd *r, struct policy_profile *p)
 	return verify_xindex(r, p, ctx);
 }
 
+static bool same_ns(const struct policy_profile *p,
+		    const struct policy_profile *q)
+{
+	if (!p->ns || !q->ns)
+		return !p->ns && !q->ns;
+	return !strcmp(p->ns, q->ns);
+}
+
+/* The unit whose hname is @p's without its last "//" component. */
+static const struct policy_profile *find_parent(const struct policy_set *set,
+						const struct policy_profile *p)
+{
+	const char *cut = NULL, *s;
+	size_t i, n;
+
+	for (s = strstr(p->hname, "//"); s; s = strstr(s + 2, "//"))
+		cut = s;
+	if (!cut)
+		return NULL;
+	n = (size_t)(cut - p->hname);
+	for (i = 0; i < set->n; i++) {
+		const struct policy_profile *q = &set->profiles[i];
+
+		if (q != p && same_ns(p, q) && strlen(q->hname) == n &&
+		    !strncmp(q->hname, p->hname, n))
+			return q;
+	}
+	return NULL;
+}
+
 /* Fill ns and fqname once the whole write is known (policy-blob.md 4.3). */
 static void finish_names(struct arena *a, struct policy_set *set)
 {
@@ -1119,6 +1149,8 @@ static void finish_names(struct arena *a, struct policy_set *set)
 		else
 			p->fqname = p->hname;
 	}
+	for (i = 0; i < set->n; i++)
+		set->profiles[i].parent = find_parent(set, &set->profiles[i]);
 }
 
 int policy_read(struct arena *a, const void *buf, size_t len,

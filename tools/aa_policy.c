@@ -280,6 +280,8 @@ static void dump_profile(struct arena *a, const struct policy_profile *p,
 	printf("profile %s\n", p->fqname);
 	printf("  %-13s %s\n", "name", p->name);
 	printf("  %-13s %s\n", "namespace", p->ns ? p->ns : "(root)");
+	if (p->parent)
+		printf("  %-13s %s\n", "parent", p->parent->fqname);
 	printf("  %-13s unit 0x%zx, struct 0x%zx-0x%zx\n", "offset", p->offset,
 	       p->struct_offset, p->end);
 	printf("  %-13s 0x%08x (kernel abi %u%s)\n", "version", p->version,

@@ -514,6 +514,9 @@ static void test_hats_children_and_namespaces_are_units(void **state)
 	p = policy_find(set, "par//kid");
 	assert_non_null(p);
 	assert_int_equal(p->flags & 1, 0);
+	assert_non_null(p->parent);
+	assert_string_equal(p->parent->fqname, "par");
+	assert_null(p->parent->parent);
 	COMPILE_OR_SKIP(set, a, "profile :nsx:inns { /x r, }\n", "");
 	assert_int_equal(set->n, 1);
 	assert_string_equal(set->profiles[0].fqname, ":nsx:inns");
