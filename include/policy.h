@@ -115,15 +115,14 @@ struct policy_profile {
 	const char *ns;	    /* arena: namespace, NULL for the root namespace */
 	const char *hname;  /* arena: hierarchical name a//b without ns */
 	const char *fqname; /* arena: ":ns:hname" or hname */
-	const struct policy_profile *parent; /* unit named like hname without
-					      * its last "//" part; NULL at
-					      * top level or if absent */
-	const char *rename;		     /* arena or NULL */
-	const char *attach;		     /* arena or NULL */
-	const char *disconnected;	     /* arena or NULL */
-	struct policy_dfa *xmatch;	     /* arena or NULL */
-	uint32_t xmatch_len; /* priority floor, with xmatch only */
-	uint32_t flags;	     /* bit 0 hat, 1-2 debug */
+	/* the unit named like hname without its last "//" part, or NULL */
+	const struct policy_profile *parent;
+	const char *rename;	   /* arena or NULL */
+	const char *attach;	   /* arena or NULL */
+	const char *disconnected;  /* arena or NULL */
+	struct policy_dfa *xmatch; /* arena or NULL */
+	uint32_t xmatch_len;	   /* priority floor, with xmatch only */
+	uint32_t flags;		   /* bit 0 hat, 1-2 debug */
 	uint32_t mode;	     /* 0 enforce, 1 complain, 2 kill, 3 unconfined */
 	uint32_t audit;	     /* non-zero: audit everything */
 	bool has_path_flags; /* path_flags was written */
