@@ -141,12 +141,15 @@ static bool valid_ip1(const char *s, int *fam)
 	return false;
 }
 
-/* ip=: an address, "none", or ADDR/PREFIX. */
+/* ip=: an address, "none", ADDR/PREFIX, or an ascending range ADDR-ADDR
+ * of one family.
+ */
 static bool valid_ip(const char *s)
 {
+	unsigned char lo[16], hi[16];
 	char buf[128];
-	char *slash, *end;
-	int fam;
+	char *slash, *dash, *end;
+	int fam, fam2;
 	long n;
 
 	if (!strcmp(s, "none"))
@@ -154,6 +157,16 @@ static bool valid_ip(const char *s)
 	if (strlen(s) >= sizeof(buf))
 		return false;
 	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash) {
+		*dash = '\0';
+		if (!valid_ip1(buf, &fam) || !valid_ip1(dash + 1, &fam2) ||
+		    fam != fam2)
+			return false;
+		inet_pton(fam == 4 ? AF_INET : AF_INET6, buf, lo);
+		inet_pton(fam == 4 ? AF_INET : AF_INET6, dash + 1, hi);
+		return memcmp(lo, hi, fam == 4 ? 4 : 16) <= 0;
+	}
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash = '\0';
