@@ -405,6 +405,28 @@ static void key_append_run(struct bstate *st, const struct trip *v,
 	key_append_union(st, v[lo].id, base);
 }
 
+/*
+ * Whether @t is S*r (or S*, with r = epsilon) for a byte class S: its
+ * derivative by a byte of S outside first(r) is @t itself, found without
+ * the memo table.
+ */
+static bool star_head(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
+		      uint32_t *rest)
+{
+	const struct dfa_term *x = dfa_term_at(c, t), *h = x;
+
+	if (x->kind == DFA_T_CAT) {
+		h = dfa_term_at(c, x->a);
+		*rest = x->b;
+	} else {
+		*rest = c->eps;
+	}
+	if (h->kind != DFA_T_STAR || dfa_term_at(c, h->a)->kind != DFA_T_CLASS)
+		return false;
+	*set = dfa_term_at(c, h->a)->a;
+	return true;
+}
+
 /* Compute every transition of state @s (Note [derivative-states]). */
 static int state_expand(struct bstate *st, uint32_t s)
 {
@@ -417,19 +439,29 @@ static int state_expand(struct bstate *st, uint32_t s)
 	st->trip.n = 0;
 	for (uint32_t i = lo; i < hi; i += 2) {
 		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
+		uint32_t set, rest;
 		const struct dfa_term *x = dfa_term_at(c, t);
 		const uint32_t *cl;
 
 		if (x->kind == DFA_T_CAT &&
 		    dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
-			uint32_t rest = x->b;
-
 			cl = set_classes(st, dfa_term_at(c, x->a)->a);
 			for (uint32_t j = 1; j <= cl[0]; j++)
-				trip_push(st, cl[j], id, rest);
+				trip_push(st, cl[j], id, x->b);
 			continue;
 		}
-		cl = set_classes(st, x->first);
+		if (star_head(c, t, &set, &rest)) {
+			const struct dfa_byteset *fr =
+				dfa_set_at(c, dfa_term_at(c, rest)->first);
+
+			cl = set_classes(st, set);
+			for (uint32_t j = 1; j <= cl[0]; j++)
+				if (!dfa_byteset_has(fr, st->rep[cl[j]]))
+					trip_push(st, cl[j], id, t);
+			cl = set_classes(st, dfa_term_at(c, rest)->first);
+		} else {
+			cl = set_classes(st, x->first);
+		}
 		for (uint32_t j = 1; j <= cl[0]; j++) {
 			uint32_t k = cl[j];
 			uint32_t d = dfa_deriv(c, t, st->rep[k]);

@@ -491,7 +491,8 @@ static bool starred(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
 	return true;
 }
 
-static bool sorted_has(const uint32_t *v, size_t n, uint32_t t)
+/* Position of @t in the sorted array @v of @n terms, or @n. */
+static size_t sorted_find(const uint32_t *v, size_t n, uint32_t t)
 {
 	size_t lo = 0, hi = n;
 
@@ -499,19 +500,21 @@ static bool sorted_has(const uint32_t *v, size_t n, uint32_t t)
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (v[mid] == t)
-			return true;
+			return mid;
 		if (v[mid] < t)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return n;
 }
 
 /*
  * In the sorted, duplicate-free union stack[base, base+n), drop r when
  * T*r is a kid (r <= T*r), and S*r when T*r is a kid with S < T. Returns
- * the new count. Only the first 64 starred kids are compared pairwise.
+ * the new count. Applied to unions of at most 64 kids (larger ones are
+ * flattened into state keys, where the scan would cost more than it
+ * saves), so normalization stays idempotent.
  */
 static size_t or_drop_starred(struct dfa_ctx *c, size_t base, size_t n)
 {
@@ -528,12 +531,10 @@ static size_t or_drop_starred(struct dfa_ctx *c, size_t base, size_t n)
 		return n;
 	for (uint32_t i = 0; i < m; i++) {
 		uint32_t *v = dfa_stack_at(c, base);
+		size_t at = sorted_find(v, n, rest[i]);
 
-		if (sorted_has(v, n, rest[i])) {
-			for (size_t k = 0; k < n; k++)
-				if (v[k] == rest[i])
-					v[k] = UINT32_MAX;
-		}
+		if (at < n)
+			v[at] = UINT32_MAX;
 		for (uint32_t k = 0; k < m; k++)
 			if (k != i && rest[k] == rest[i] &&
 			    set[k] != set[i] && set_subset(c, set[k], set[i]))
@@ -642,7 +643,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 		n = j;
 	}
 	c->stack.n = base + n;
-	if (n > 1)
+	if (n > 1 && n <= 64)
 		n = or_drop_starred(c, base, n);
 	return n;
 }
@@ -799,7 +800,9 @@ static uint32_t mk_star(struct dfa_ctx *c, uint32_t x)
 
 static uint32_t memo_hash(uint32_t t, uint32_t byte)
 {
-	return mix32(mix32(0x51ed27u, t), byte);
+	uint64_t h = ((uint64_t)t << 8 | byte) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(h >> 32) ^ (uint32_t)h;
 }
 
 static struct dfa_memo_ent *memo_slot(struct dfa_ctx *c, uint32_t t,
