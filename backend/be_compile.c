@@ -172,6 +172,11 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 	return 0;
 }
 
+/* Note [modes]: 6.1 knows enforce, complain, kill and unconfined
+ * (policy-blob.md 5.4). default_allow (allow what no rule mentions,
+ * explicit denials stay) is closest to complain; prompt without a prompt
+ * agent denies, i.e. enforce. Both are downgraded with a warning.
+ */
 static int be_mode(struct be_lower *l, enum be_mode *mode)
 {
 	switch (l->prof->pflags.mode) {
@@ -187,11 +192,18 @@ static int be_mode(struct be_lower *l, enum be_mode *mode)
 	case IR_PMODE_UNCONFINED:
 		*mode = BE_MODE_UNCONFINED;
 		break;
-	default:
-		diag_error(l->cu, l->prof->loc,
-			   "profile %s: profile mode not supported by the target kernel",
-			   l->hname);
-		return -EINVAL;
+	case IR_PMODE_DEFAULT_ALLOW:
+		diag_warn_profile(l->cu, WARN_RULE_DOWNGRADED, l->prof->loc,
+				  l->hname,
+				  "default_allow mode not supported by the kernel, downgraded to complain");
+		*mode = BE_MODE_COMPLAIN;
+		break;
+	case IR_PMODE_PROMPT:
+		diag_warn_profile(l->cu, WARN_RULE_DOWNGRADED, l->prof->loc,
+				  l->hname,
+				  "prompt mode not supported by the kernel, downgraded to enforce");
+		*mode = BE_MODE_ENFORCE;
+		break;
 	}
 	if (l->o->force_complain)
 		*mode = BE_MODE_COMPLAIN;
