@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/netlink.h>
 
@@ -487,6 +489,34 @@ static int op_inet_connect(char **argv, int argc)
 	return 0;
 }
 
+/* unix-connect NAME: a unix stream socket bound to the abstract address
+ * @NAME and listening, and a second one connecting to it. */
+static int op_unix_connect(char **argv, int argc)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	int s, c;
+
+	(void)argc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "%s", argv[0]);
+	len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(argv[0]);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0)
+		return -errno;
+	if (bind(s, (struct sockaddr *)&sa, len) || listen(s, 1))
+		return -errno;
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (c < 0)
+		return -errno;
+	if (connect(c, (struct sockaddr *)&sa, len))
+		return -errno;
+	close(c);
+	close(s);
+	return 0;
+}
+
 static int probe_signum(const char *s)
 {
 	static const char *const n[] = {"hup",	"int",	"quit", "kill", "usr1",
@@ -768,6 +798,7 @@ static const struct probe_op probe_ops[] = {
 	{"cap", 1, op_cap},
 	{"socket", 2, op_socket},
 	{"inet-connect", 1, op_inet_connect},
+	{"unix-connect", 1, op_unix_connect},
 	{"signal", 2, op_signal},
 	{"ptrace-attach", 1, op_ptrace_attach},
 	{"ptrace-read", 1, op_ptrace_read},
