@@ -65,6 +65,8 @@ struct bstate {
 	struct dfa_htab atab; /* id sets */
 	struct dfa_buf vals; /* struct dfa_accept per value index */
 	struct dfa_htab vtab; /* values */
+	struct dfa_buf dvoff; /* uint32 per term: offset+1 into dvec */
+	struct dfa_buf dvec; /* uint32: derivatives by class, ncls per term */
 	struct dfa_buf setcls; /* uint32 per set id: offset+1 into clist */
 	struct dfa_buf clist; /* uint32: count then classes, per set */
 	uint32_t nstates; /* states so far */
@@ -427,19 +429,75 @@ static bool star_head(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
 	return true;
 }
 
-/* Compute every transition of state @s (Note [derivative-states]). */
+/*
+ * Offset into st->dvec of the derivatives of @t by every class (empty
+ * outside first(@t)), computed on first use: a state steps a residual by
+ * every class at once, so one row per term replaces a memo probe per
+ * class.
+ */
+static size_t deriv_row(struct bstate *st, uint32_t t)
+{
+	struct dfa_ctx *c = st->c;
+	const uint32_t *cl;
+	size_t off;
+
+	if (t >= st->dvoff.n) {
+		size_t n = st->dvoff.n;
+
+		dfa_buf_reserve(c, &st->dvoff, sizeof(uint32_t), t + 1);
+		while (n <= t)
+			U32(st->dvoff)[n++] = 0;
+		st->dvoff.n = n;
+	}
+	off = U32(st->dvoff)[t];
+	if (off)
+		return off - 1;
+	off = st->dvec.n;
+	dfa_buf_reserve(c, &st->dvec, sizeof(uint32_t), off + st->ncls);
+	for (uint32_t k = 0; k < st->ncls; k++)
+		U32(st->dvec)[off + k] = c->empty;
+	st->dvec.n = off + st->ncls;
+	cl = set_classes(st, dfa_term_at(c, t)->first);
+	for (uint32_t j = 1; j <= cl[0]; j++) {
+		uint32_t d = dfa_deriv(c, t, st->rep[cl[j]]);
+
+		U32(st->dvec)[off + cl[j]] = d;
+	}
+	U32(st->dvoff)[t] = (uint32_t)off + 1;
+	return off;
+}
+
+static bool same_trips(const struct trip *a, const struct trip *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].id != b[i].id || a[i].t != b[i].t)
+			return false;
+	return true;
+}
+
+/*
+ * Compute every transition of state @s (Note [derivative-states]).
+ * Classes whose derivatives are the same (id, term) sequence share one
+ * target without building its key again.
+ */
 static int state_expand(struct bstate *st, uint32_t s)
 {
 	struct dfa_ctx *c = st->c;
 	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
-	uint32_t count[257];
+	uint32_t count[257], ndone;
 	struct trip *v;
 	int rc;
+	struct {
+		uint32_t h; /* hash of the class's derivatives */
+		size_t at, n; /* where they are in sorted[] */
+		uint32_t target; /* the state they lead to */
+	} done[256];
 
 	st->trip.n = 0;
 	for (uint32_t i = lo; i < hi; i += 2) {
 		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
-		uint32_t set, rest;
+		uint32_t set, rest, first;
+		size_t row;
 		const struct dfa_term *x = dfa_term_at(c, t);
 		const uint32_t *cl;
 
@@ -450,21 +508,21 @@ static int state_expand(struct bstate *st, uint32_t s)
 				trip_push(st, cl[j], id, x->b);
 			continue;
 		}
+		first = x->first;
 		if (star_head(c, t, &set, &rest)) {
-			const struct dfa_byteset *fr =
-				dfa_set_at(c, dfa_term_at(c, rest)->first);
+			const struct dfa_byteset *fr;
 
+			first = dfa_term_at(c, rest)->first;
+			fr = dfa_set_at(c, first);
 			cl = set_classes(st, set);
 			for (uint32_t j = 1; j <= cl[0]; j++)
 				if (!dfa_byteset_has(fr, st->rep[cl[j]]))
 					trip_push(st, cl[j], id, t);
-			cl = set_classes(st, dfa_term_at(c, rest)->first);
-		} else {
-			cl = set_classes(st, x->first);
 		}
+		row = deriv_row(st, t);
+		cl = set_classes(st, first);
 		for (uint32_t j = 1; j <= cl[0]; j++) {
-			uint32_t k = cl[j];
-			uint32_t d = dfa_deriv(c, t, st->rep[k]);
+			uint32_t k = cl[j], d = U32(st->dvec)[row + k];
 
 			if (d != c->empty)
 				trip_push(st, k, id, d);
@@ -481,10 +539,25 @@ static int state_expand(struct bstate *st, uint32_t s)
 
 		v[count[t->k]++] = *t;
 	}
+	ndone = 0;
 	for (size_t i = 0; i < st->trip.n;) {
-		uint32_t k = v[i].k, target;
-		size_t j = i;
+		uint32_t k = v[i].k, target, h = 0;
+		size_t j = i, e = i, q;
 
+		while (e < st->trip.n && v[e].k == k) {
+			h = (h ^ v[e].id) * 0x01000193u;
+			h = (h ^ v[e].t) * 0x01000193u;
+			e++;
+		}
+		for (q = 0; q < ndone; q++)
+			if (done[q].h == h && done[q].n == e - i &&
+			    same_trips(v + done[q].at, v + i, e - i))
+				break;
+		if (q < ndone) {
+			target = done[q].target;
+			i = e;
+			goto emit;
+		}
 		st->key.n = 0;
 		while (j < st->trip.n && v[j].k == k) {
 			size_t r = j;
@@ -496,11 +569,17 @@ static int state_expand(struct bstate *st, uint32_t s)
 			v = st->sorted.p;
 			j = r;
 		}
-		i = j;
 		rc = state_lookup(st, &target);
 		if (rc)
 			return rc;
 		v = st->sorted.p;
+		done[ndone].h = h;
+		done[ndone].at = i;
+		done[ndone].n = j - i;
+		done[ndone].target = target;
+		ndone++;
+		i = j;
+emit:
 		dfa_buf_reserve(c, &st->tcls, 1, st->tcls.n + 1);
 		((uint8_t *)st->tcls.p)[st->tcls.n++] = (uint8_t)k;
 		push_u32(c, &st->tdst, target);
@@ -712,7 +791,7 @@ static void bstate_release(struct bstate *st)
 				   &st->trip, &st->sorted, &st->key,
 				   &st->ids, &st->aids, &st->aoff,
 				   &st->aval, &st->vals, &st->setcls,
-				   &st->clist };
+				   &st->clist, &st->dvoff, &st->dvec };
 
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		dfa_buf_release(c, bufs[i]);
