@@ -167,24 +167,24 @@ struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p,
 					 struct src_loc loc)
 {
 	struct ir_pathexpr *e = fe_build_word(p, NULL, loc);
-	const char *ops[64];
-	size_t nops = 0, i = 0;
+	struct fe_vlist *ops = fe_build_vlist(p, NULL, NULL, loc);
+	size_t i = 0;
 
 	while (i < len) {
 		size_t k = fe_operand_len(text + i, len - i);
 
-		if (nops < sizeof(ops) / sizeof(ops[0]))
-			ops[nops++] = fe_unescape(p, text + i, k);
+		fe_build_vlist(p, ops, fe_unescape(p, text + i, k), loc);
 		i += k;
-		while (i < len && strchr(" \t\r\n-", text[i]))
+		while (i < len && strchr(" \t\r\n", text[i]))
+			i++;
+		if (i < len && text[i] == '-')
+			i++;
+		while (i < len && strchr(" \t\r\n", text[i]))
 			i++;
 	}
-	e->glob = nops ? ops[0] : "";
-	e->nsub = nops ? nops - 1 : 0;
-	e->sub = arena_alloc_array(p->arena, e->nsub ? e->nsub : 1,
-				   sizeof(*e->sub));
-	for (i = 1; i < nops; i++)
-		e->sub[i - 1] = ops[i];
+	e->glob = ops->n ? ops->v[0] : "";
+	e->nsub = ops->n ? ops->n - 1 : 0;
+	e->sub = ops->n > 1 ? ops->v + 1 : NULL;
 	fe_build_strict(p, "set subtraction", loc);
 	return e;
 }
