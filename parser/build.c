@@ -28,31 +28,46 @@ static int fe_hexval(int c)
 	return -1;
 }
 
+/* Value of up to @max digits of base @base at s, stopping before the
+ * value would exceed 255; *used gets the digits taken.
+ */
+static int fe_escape_number(const char *s, size_t n, int base, size_t max,
+			    size_t *used)
+{
+	int v = 0;
+	size_t i = 0;
+
+	while (i < n && i < max) {
+		int d = fe_hexval(s[i]);
+
+		if (d < 0 || d >= base || v * base + d > 255)
+			break;
+		v = v * base + d;
+		i++;
+	}
+	*used = i;
+	return v;
+}
+
 /* Decode one numeric escape at s (after the backslash); *used gets the
  * characters consumed. Return the byte, or -1 when s is no numeric escape.
  */
 static int fe_numeric_escape(const char *s, size_t n, size_t *used)
 {
-	int v = 0;
-	size_t i = 0;
+	size_t k;
+	int v;
 
 	if (n && s[0] >= '0' && s[0] <= '7') {
-		while (i < n && i < 3 && s[i] >= '0' && s[i] <= '7')
-			v = v * 8 + (s[i++] - '0');
-	} else if (n > 1 && s[0] == 'x' && fe_hexval(s[1]) >= 0) {
-		i = 1;
-		while (i < n && i < 3 && fe_hexval(s[i]) >= 0)
-			v = v * 16 + fe_hexval(s[i++]);
-	} else if (n > 1 && s[0] == 'd' && s[1] >= '0' && s[1] <= '9') {
-		i = 1;
-		while (i < n && i < 4 && s[i] >= '0' && s[i] <= '9')
-			v = v * 10 + (s[i++] - '0');
-	} else {
-		return -1;
+		v = fe_escape_number(s, n, 8, 3, used);
+		return v;
 	}
-	if (v > 255)
+	if (n < 2 || (s[0] != 'x' && s[0] != 'd'))
 		return -1;
-	*used = i;
+	v = fe_escape_number(s + 1, n - 1, s[0] == 'x' ? 16 : 10,
+			     s[0] == 'x' ? 2 : 3, &k);
+	if (!k)
+		return -1;
+	*used = k + 1;
 	return v;
 }
 
@@ -110,6 +125,8 @@ const char *fe_unescape(struct fe_parser *p, const char *s, size_t n)
 		}
 		v = fe_numeric_escape(s + i + 1, n - i - 1, &used);
 		if (v > 0) {
+			if (strchr("*?[]{}^,\\", v))
+				*o++ = '\\';
 			*o++ = (char)v;
 			i += used;
 			continue;

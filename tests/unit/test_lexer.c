@@ -262,6 +262,8 @@ static void test_escapes_in_words(void **state)
 	assert_string_equal(fe_unescape(&p, "/a\\*\\{\\,", 8), "/a\\*\\{\\,");
 	assert_string_equal(fe_unescape(&p, "@a\\000b", 7), "@a\\000b");
 	assert_string_equal(fe_unescape(&p, "/x\\q\\\\", 6), "/x\\q\\\\");
+	assert_string_equal(fe_unescape(&p, "/x\\x2ay\\052", 11), "/x\\*y\\*");
+	assert_string_equal(fe_unescape(&p, "/o\\777", 6), "/o\\?7");
 }
 
 static void test_priority_and_flags_states(void **state)
