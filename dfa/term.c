@@ -827,6 +827,8 @@ static void memo_grow(struct dfa_ctx *c)
 	c->memo.p = m;
 	c->memo.cap = cap;
 	c->bytes += (cap - old.cap) * sizeof(*m);
+	if (c->bytes > c->peak)
+		c->peak = c->bytes;
 	for (size_t i = 0; i < old.cap; i++) {
 		struct dfa_memo_ent *e = &((struct dfa_memo_ent *)old.p)[i];
 
@@ -1032,6 +1034,12 @@ bool dfa_pat_match(struct dfa_ctx *c, dfa_pat_t x, const void *s, size_t n)
 	return dfa_term_at(c, x)->nullable;
 }
 
+static uint32_t seen_hash_of(void *env, uint32_t t)
+{
+	(void)env;
+	return mix32(1, t);
+}
+
 int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 		     bool *empty)
 {
@@ -1046,7 +1054,7 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 	*empty = true;
 	dfa_buf_reserve(c, &queue, sizeof(uint32_t), 1);
 	((uint32_t *)queue.p)[queue.n++] = x;
-	seen.slot[mix32(1, x) & (seen.cap - 1)] = x + 1;
+	seen.slot[seen_hash_of(NULL, x) & (seen.cap - 1)] = x + 1;
 	seen.n = 1;
 	while (head < queue.n) {
 		uint32_t t = ((uint32_t *)queue.p)[head++];
@@ -1061,26 +1069,9 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 
 			if (d == c->empty)
 				continue;
-			if ((seen.n + 1) * 2 > seen.cap) {
-				uint32_t *old = seen.slot;
-				size_t ocap = seen.cap;
-
-				seen.cap *= 2;
-				seen.slot = xcalloc(seen.cap, sizeof(uint32_t));
-				for (size_t i = 0; i < ocap; i++) {
-					uint32_t v = old[i];
-
-					if (!v)
-						continue;
-					j = mix32(1, v - 1) & (seen.cap - 1);
-					while (seen.slot[j])
-						j = (j + 1) & (seen.cap - 1);
-					seen.slot[j] = v;
-				}
-				free(old);
-				arena_own_update(c->a, seen.own, seen.slot);
-			}
-			j = mix32(1, d) & (seen.cap - 1);
+			if ((seen.n + 1) * 2 > seen.cap)
+				dfa_htab_grow(c, &seen, seen_hash_of, NULL);
+			j = seen_hash_of(NULL, d) & (seen.cap - 1);
 			while (seen.slot[j] && seen.slot[j] != d + 1)
 				j = (j + 1) & (seen.cap - 1);
 			if (seen.slot[j])
@@ -1097,5 +1088,7 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 		}
 	}
 out:
+	dfa_htab_release(c, &seen);
+	dfa_buf_release(c, &queue);
 	return rc;
 }
