@@ -1414,6 +1414,46 @@ static void test_literal_rule_sets_scale_linearly(void **state)
 	assert_true(w8 < 6 * w1);
 }
 
+static void test_transition_listing_matches_step(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa *d = build1(f->c, glob(f->c, "/{a,bc}/*"));
+
+	for (uint32_t s = 0; s < dfa_nstates(d); s++) {
+		uint32_t n = dfa_state_ntrans(d, s), last = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t cls;
+			dfa_state_t to = dfa_state_trans(d, s, i, &cls);
+
+			assert_true(to != DFA_DEAD && to < dfa_nstates(d));
+			assert_true(i == 0 || cls > last);
+			last = cls;
+			for (int b = 0; b < 256; b++)
+				if (dfa_byte_class(d, (uint8_t)b) == cls)
+					assert_int_equal(dfa_step(d, s,
+								  (uint8_t)b),
+							 to);
+		}
+	}
+	assert_int_equal(dfa_state_ntrans(d, DFA_DEAD), 0);
+}
+
+static void test_pattern_walk_agrees_with_automaton(void **state)
+{
+	struct fixture *f = *state;
+	dfa_pat_t p = glob(f->c, "/x/** - /x/*/y");
+	struct dfa *d = build1(f->c, p);
+	static const char *const s[] = { "/x/a", "/x/a/y", "/x/a/b/y", "/x/",
+					 "/x/a/z" };
+
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(dfa_pat_match(f->c, p, s[i], strlen(s[i])),
+				 run(d, s[i], strlen(s[i])) != 0);
+	assert_false(dfa_pat_match(f->c, p, "/x/a/y", 6));
+	assert_true(dfa_pat_match(f->c, p, "/x/a/b/y", 8));
+}
+
 /* The bench helper's "hurt" shape: overlapping '**' rules with
  * alternations under several permission mixes, one id per permission bit.
  */
@@ -1494,6 +1534,8 @@ int main(void)
 		T(test_seed_subtraction_vs_deny_chain),
 		T(test_literal_rule_sets_scale_linearly),
 		T(test_bit_ids_keep_construction_near_minimal),
+		T(test_transition_listing_matches_step),
+		T(test_pattern_walk_agrees_with_automaton),
 #undef T
 	};
 
