@@ -51,6 +51,7 @@ struct bstate {
 	struct dfa_buf keys; /* uint32 pairs of every state */
 	struct dfa_buf soff; /* uint32: state s owns keys[soff[s], soff[s+1]) */
 	struct dfa_htab stab; /* states by key */
+	struct dfa_buf shash; /* uint32: hash of each state's key */
 	struct dfa_buf sval; /* uint32: value index per state */
 	struct dfa_buf toff; /* uint32: transitions of s start at toff[s] */
 	struct dfa_buf tcls; /* uint8 */
@@ -186,9 +187,8 @@ static const uint32_t *set_classes(struct bstate *st, uint32_t set)
 static uint32_t state_hash_of(void *env, uint32_t s)
 {
 	struct bstate *st = env;
-	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
 
-	return hash_words(&U32(st->keys)[lo], hi - lo);
+	return U32(st->shash)[s];
 }
 
 static uint32_t aset_hash_of(void *env, uint32_t a)
@@ -284,7 +284,8 @@ static int limit_error(struct bstate *st, const char *what, size_t n)
 }
 
 /* Add the state whose key is in st->key; its accept set is folded. */
-static int state_new(struct bstate *st, size_t slot, uint32_t *out)
+static int state_new(struct bstate *st, size_t slot, uint32_t h,
+		     uint32_t *out)
 {
 	struct dfa_ctx *c = st->c;
 	const uint32_t *k;
@@ -300,6 +301,7 @@ static int state_new(struct bstate *st, size_t slot, uint32_t *out)
 	memcpy(&U32(st->keys)[st->keys.n], U32(st->key), n * sizeof(uint32_t));
 	st->keys.n += n;
 	push_u32(c, &st->soff, (uint32_t)st->keys.n);
+	push_u32(c, &st->shash, h);
 	st->ids.n = 0;
 	k = U32(st->key);
 	for (size_t i = 0; i < n; i += 2) {
@@ -345,7 +347,7 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 		}
 		j = (j + 1) & (st->stab.cap - 1);
 	}
-	return state_new(st, j, out);
+	return state_new(st, j, h, out);
 }
 
 static void trip_push(struct bstate *st, uint32_t k, uint32_t id, uint32_t t)
@@ -607,7 +609,7 @@ static int build_start(struct bstate *st)
 
 	push_u32(c, &st->soff, 0);
 	st->key.n = 0;
-	rc = state_new(st, SIZE_MAX, &s);
+	rc = state_new(st, SIZE_MAX, 0, &s);
 	if (rc)
 		return rc;
 	r = xmalloc((n ? n : 1) * 2 * sizeof(uint32_t));
@@ -623,7 +625,7 @@ static int build_start(struct bstate *st)
 		i = j;
 	}
 	free(r);
-	rc = state_new(st, SIZE_MAX, &s);
+	rc = state_new(st, SIZE_MAX, hash_words(U32(st->key), st->key.n), &s);
 	if (rc)
 		return rc;
 	if (st->key.n) {
@@ -791,7 +793,8 @@ static void bstate_release(struct bstate *st)
 				   &st->trip, &st->sorted, &st->key,
 				   &st->ids, &st->aids, &st->aoff,
 				   &st->aval, &st->vals, &st->setcls,
-				   &st->clist, &st->dvoff, &st->dvec };
+				   &st->clist, &st->dvoff, &st->dvec,
+				   &st->shash };
 
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		dfa_buf_release(c, bufs[i]);
