@@ -199,7 +199,7 @@ int fe_include(struct fe_parser *p, const char *name, bool search,
 	if (search)
 		full = fe_search(p, name);
 	if (!full) {
-		fe_pp_marker(p, "failed include", name, search);
+		fe_pp_marker(p, "included", name, search);
 		if (if_exists)
 			return 0;
 		diag_fatal(p->cu, loc, "Could not open '%s'", name);
