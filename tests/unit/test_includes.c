@@ -247,7 +247,7 @@ static void test_preprocess_expands_in_place(void **state)
 	assert_non_null(strstr(buf, "##included <pp1>"));
 	assert_non_null(strstr(buf, "/pp1 r,"));
 	assert_null(strstr(buf, "include <pp1>\n  /z"));
-	assert_true(strncmp(buf, "@{V} = /v\n\nprofile p {", 23) == 0);
+	assert_true(strncmp(buf, "@{V} = /v\n\nprofile p {", 22) == 0);
 	assert_int_equal(fet_parse(t2, buf), 0);
 	ir_dump(t2->pol, d2);
 	fet_free(c->t);
