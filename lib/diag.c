@@ -41,6 +41,9 @@ static struct diag_msg *diag_push(struct cu *cu)
 }
 
 static const char *diag_vfmt(struct cu *cu, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static const char *diag_vfmt(struct cu *cu, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
@@ -55,6 +58,9 @@ static const char *diag_vfmt(struct cu *cu, const char *fmt, va_list ap)
 	vsnprintf(d, (size_t)n + 1, fmt, ap);
 	return d;
 }
+
+static void diag_verror(struct cu *cu, struct src_loc loc, const char *fmt,
+			va_list ap) __attribute__((format(printf, 3, 0)));
 
 static void diag_verror(struct cu *cu, struct src_loc loc, const char *fmt,
 			va_list ap)
@@ -99,6 +105,10 @@ bool diag_enabled(const struct cu *cu, uint32_t cls)
 		return false;
 	return (c->warn_enabled & cls) != 0;
 }
+
+static void diag_vwarn(struct cu *cu, uint32_t cls, struct src_loc loc,
+		       const char *profile, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 static void diag_vwarn(struct cu *cu, uint32_t cls, struct src_loc loc,
 		       const char *profile, const char *fmt, va_list ap)
