@@ -243,7 +243,7 @@ static bool product(struct arena *ar, const struct nfa *x, const struct nfa *y,
 	int32_t *queue;
 	size_t head = 0, tail = 0;
 
-	if (n > (1u << 22))
+	if (n > (1u << 20))
 		return false;
 	from = arena_alloc_array(ar, n, sizeof(*from));
 	via = arena_alloc_array(ar, n, 1);

@@ -16,6 +16,13 @@
 #include "cu.h"
 #include "diag.h"
 
+/* Limits that keep hostile nesting (@{A}=@{B}@{B}, ...) from exhausting
+ * memory: the expanded text of one glob and the values of one list.
+ */
+#define FE_EXPAND_MAX (1 << 16)
+#define FE_EXPAND_MAX_ITEMS 4096
+#define FE_EXPAND_MAX_WORK 100000
+
 enum fe_bind_kind {
 	FE_BIND_SET,
 	FE_BIND_BOOL,
@@ -594,6 +601,7 @@ struct dfs_node {
 struct dfs {
 	struct dfs_node *v;
 	size_t n, cap;
+	size_t work; /* substitutions made by fe_expand_list() */
 };
 
 static struct dfs_node *dfs_get(struct fe_symtab *st, struct dfs *d,
@@ -671,63 +679,103 @@ static bool has_dslash_start(const char *s)
 	return s[0] == '/' && s[1] == '/';
 }
 
+/* A heap buffer for the substitution loop (freed before returning). */
+struct hbuf {
+	char *s;
+	size_t n, cap;
+};
+
+static void hb_put(struct hbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		while (b->n + n + 1 > b->cap)
+			b->cap = b->cap ? b->cap * 2 : 256;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+/* Writes @s with the reference @r replaced by the values of @b. */
+static void substitute(struct hbuf *o, const char *s, const struct var_ref *r,
+		       const struct fe_env *b)
+{
+	o->n = 0;
+	hb_put(o, s, r->start);
+	if (b->nvals == 1) {
+		hb_put(o, b->vals[0], strlen(b->vals[0]));
+	} else {
+		bool lead = r->start > 0 && s[r->start - 1] == '/';
+		bool trail = s[r->end] == '/';
+
+		hb_put(o, "{", 1);
+		for (size_t i = 0; i < b->nvals; i++) {
+			const char *v = b->vals[i];
+			size_t n;
+
+			if (lead)
+				while (*v == '/')
+					v++;
+			n = strlen(v);
+			if (trail)
+				while (n > 0 && v[n - 1] == '/')
+					n--;
+			if (i)
+				hb_put(o, ",", 1);
+			hb_put(o, v, n);
+		}
+		hb_put(o, "}", 1);
+	}
+	hb_put(o, s + r->end, strlen(s + r->end));
+}
+
 int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 		   const char *in, struct src_loc loc, bool collapse,
 		   const char **out)
 {
+	struct hbuf buf[2] = { { 0 }, { 0 } };
 	struct dfs d = { 0 };
 	const char *s = in;
 	struct var_ref r;
-	bool changed = false;
+	int cur = 0, rc = 0;
 
 	while (find_ref(st, s, 0, &r)) {
 		const struct fe_env *b = lookup_set(st, env, r.name, false, loc);
-		struct sbuf o;
 
-		if (!b || check_closure(st, env, b, &d, loc))
-			return -EINVAL;
-		sb_init(&o, st->a);
-		sb_put(&o, s, r.start);
-		if (b->nvals == 1) {
-			sb_puts(&o, b->vals[0]);
-		} else {
-			bool lead = r.start > 0 && s[r.start - 1] == '/';
-			bool trail = s[r.end] == '/';
-
-			if (r.in_class)
-				diag_warn(st->cu, WARN_FORMAT, loc,
-					  "multi-valued variable @{%s} expanded inside a character class",
-					  r.name);
-			sb_put(&o, "{", 1);
-			for (size_t i = 0; i < b->nvals; i++) {
-				const char *v = b->vals[i];
-				size_t n;
-
-				if (lead)
-					while (*v == '/')
-						v++;
-				n = strlen(v);
-				if (trail)
-					while (n > 0 && v[n - 1] == '/')
-						n--;
-				if (i)
-					sb_put(&o, ",", 1);
-				sb_put(&o, v, n);
-			}
-			sb_put(&o, "}", 1);
+		if (!b || check_closure(st, env, b, &d, loc)) {
+			rc = -EINVAL;
+			goto out_free;
 		}
-		sb_puts(&o, s + r.end);
-		s = o.s;
-		changed = true;
+		if (r.in_class && b->nvals > 1)
+			diag_warn(st->cu, WARN_FORMAT, loc,
+				  "multi-valued variable @{%s} expanded inside a character class",
+				  r.name);
+		substitute(&buf[cur], s, &r, b);
+		if (buf[cur].n > FE_EXPAND_MAX) {
+			diag_error(st->cu, loc,
+				   "Variable expansion of '%.64s' exceeds %d bytes",
+				   in, FE_EXPAND_MAX);
+			rc = -EINVAL;
+			goto out_free;
+		}
+		s = buf[cur].s;
+		cur ^= 1;
 	}
-	if (changed && has_dslash_start(s) && !has_dslash_start(in))
-		diag_warn(st->cu, WARN_FORMAT, loc,
-			  "'%s' begins with '//' after variable expansion",
-			  in);
+	if (s != in) {
+		if (has_dslash_start(s) && !has_dslash_start(in))
+			diag_warn(st->cu, WARN_FORMAT, loc,
+				  "'%s' begins with '//' after variable expansion",
+				  in);
+		s = arena_strdup(st->a, s);
+	}
 	if (collapse)
 		s = fe_collapse_slashes(st, s);
 	*out = s;
-	return 0;
+out_free:
+	free(buf[0].s);
+	free(buf[1].s);
+	return rc;
 }
 
 /* Cross product expansion into @acc (deduplicated, in order). */
@@ -738,12 +786,25 @@ static int expand_list_rec(struct fe_symtab *st, const struct fe_env *env,
 	struct var_ref r;
 	const struct fe_env *b;
 
+	if (++d->work > FE_EXPAND_MAX_WORK) {
+		diag_error(st->cu, loc,
+			   "Variable expansion needs more than %d substitutions",
+			   FE_EXPAND_MAX_WORK);
+		return -EINVAL;
+	}
+
 	if (!find_ref(st, s, 0, &r)) {
 		const char **v;
 
 		for (size_t i = 0; i < acc->n; i++)
 			if (strcmp(acc->v[i], s) == 0)
 				return 0;
+		if (acc->n >= FE_EXPAND_MAX_ITEMS) {
+			diag_error(st->cu, loc,
+				   "Variable expansion yields more than %d values",
+				   FE_EXPAND_MAX_ITEMS);
+			return -EINVAL;
+		}
 		if (acc->n == *cap) {
 			*cap = *cap ? *cap * 2 : 8;
 			v = arena_alloc_array(st->a, *cap, sizeof(*v));

@@ -428,6 +428,38 @@ static void test_var_values_sorted_unique(void **state)
 	assert_string_equal(l.v[1], "z");
 }
 
+static void test_exponential_expansion_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	char name[16], val[32];
+
+	set(f, "@{V0}", FE_ASSIGN_EQ, "a b", 0);
+	for (int i = 1; i < 40; i++) {
+		snprintf(name, sizeof(name), "@{V%d}", i);
+		snprintf(val, sizeof(val), "@{V%d}@{V%d}", i - 1, i - 1);
+		set(f, name, FE_ASSIGN_EQ, val, 0);
+	}
+	expand_fails(f, "/x/@{V39}");
+	assert_non_null(strstr(last_msg(f), "exceeds"));
+}
+
+static void test_exponential_list_expansion_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct fe_strlist l;
+	char name[16], val[32];
+
+	set(f, "@{V0}", FE_ASSIGN_EQ, "a", 0);
+	for (int i = 1; i < 40; i++) {
+		snprintf(name, sizeof(name), "@{V%d}", i);
+		snprintf(val, sizeof(val), "@{V%d} @{V%d}x", i - 1, i - 1);
+		set(f, name, FE_ASSIGN_EQ, val, 0);
+	}
+	assert_int_equal(fe_expand_list(f->st, fe_symtab_env(f->st),
+					"@{V39}", L, &l),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +495,8 @@ int main(void)
 		T(test_directory_deferred_append_still_undeclared),
 		T(test_expand_list_cross_product),
 		T(test_var_values_sorted_unique),
+		T(test_exponential_expansion_is_bounded),
+		T(test_exponential_list_expansion_is_bounded),
 #undef T
 	};
 
