@@ -785,9 +785,6 @@ static void check_name(struct chk *c, struct ir_profile *p)
 			  n);
 		return;
 	}
-	if (!p->parent && p->is_hat)
-		diag_warn(c->cu, WARN_FORMAT, p->loc,
-			  "hat %s declared outside of a profile", n);
 	if (!strncmp(n, "null-", 5))
 		diag_warn(c->cu, WARN_FORMAT, p->loc,
 			  "profile names starting with 'null-' are reserved for the kernel");
