@@ -181,6 +181,7 @@ fuzz:
 		SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
 		build-fuzz/libparser.a build-fuzz/libdfa.a build-fuzz/libcommon.a
 	tests/fuzz/run.sh build-fuzz
+	tests/fuzz/run_policy.sh build-fuzz $${FUZZ_SECONDS:-120}
 
 format-check:
 	@if command -v clang-format >/dev/null; then \
