@@ -205,6 +205,28 @@ static bool valid_port(const char *s)
 	return a <= b;
 }
 
+/* Note [label-normalise]: language.md 7.4.2, DIV 13: a peer label glob
+ * written :NS://name can never match what the kernel presents; rewrite it
+ * as :NS:name.
+ */
+static void normalise_labels(struct chk *c, struct ir_cond *cl)
+{
+	for (; cl; cl = cl->next) {
+		if (strcmp(cl->name, "peer") && strcmp(cl->name, "label") &&
+		    strcmp(cl->name, "label:"))
+			continue;
+		for (size_t i = 0; i < cl->values.n; i++) {
+			const char *v = cl->values.v[i];
+			const char *q = v[0] == ':' ? strchr(v + 1, ':') : NULL;
+
+			if (q && q[1] == '/' && q[2] == '/')
+				cl->values.v[i] = arena_sprintf(
+					c->a, "%.*s%s", (int)(q - v + 1), v,
+					q + 3);
+		}
+	}
+}
+
 /* Checks ip/port/interface/label conditions of one side. */
 static int net_conds(struct chk *c, struct ir_cond *cl,
 		     bool peer, bool *has_addr, bool *has_other)
@@ -369,6 +391,8 @@ void chk_rule_network(struct chk *c, struct ir_rule *r)
 	if (net_conds(c, n->conds, false, &addr, &other) ||
 	    net_conds(c, n->peer, true, &addr, &other))
 		return;
+	normalise_labels(c, n->conds);
+	normalise_labels(c, n->peer);
 	if (n->peer && n->access.n && (n->access_mask & NET_LOCAL)) {
 		chk_error(c, r->loc,
 			  "network 'create', 'shutdown', 'setattr', 'getattr', 'bind', 'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer socket conditionals");
@@ -835,6 +859,8 @@ void chk_rule_ipc(struct chk *c, struct ir_rule *r)
 	    chk_expand_conds(c, r->scope, s->peer, collapse) ||
 	    !chk_conds_ok(c, s->conds) || !chk_conds_ok(c, s->peer))
 		return;
+	normalise_labels(c, s->conds);
+	normalise_labels(c, s->peer);
 	switch (r->kind) {
 	case IR_RULE_SIGNAL:
 		check_signal(c, r);

@@ -368,6 +368,15 @@ static void test_signal_names(void **state)
 	ok(*state, P("  signal (send receive) set=(rtmin+0 exists stp),"));
 }
 
+static void test_peer_namespace_label_normalised(void **state)
+{
+	struct fx *f = *state;
+
+	ok(f, P("  signal peer=:ns://foo,"));
+	assert_string_equal(f->pol->profiles->rules->u.ipc.conds->values.v[0],
+			    ":ns:foo");
+}
+
 static void test_ptrace_conditional(void **state)
 {
 	ok(*state, P("  ptrace (read, trace) peer=foo,"));
@@ -487,6 +496,7 @@ int main(void)
 		T(test_netlink_protocol_needs_kernel),
 		T(test_strict_rejects_extensions),
 		T(test_signal_names),
+		T(test_peer_namespace_label_normalised),
 		T(test_ptrace_conditional),
 		T(test_rlimits),
 		T(test_mount_options),
