@@ -332,6 +332,44 @@ static void test_all_rule_grants_every_kind(void **state)
 	pdb_is(t, "p", "\x0a\x09" "x", 3, 0x6, 0);
 }
 
+static void test_thirteen_named_targets_are_an_error(void **state)
+{
+	struct tctx *t = *state;
+	char text[1024];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "profile p {\n");
+	for (int i = 0; i < 13; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      " /bin/t%d px -> target%d,\n", i, i);
+	snprintf(text + n, sizeof(text) - n, "}\n");
+	assert_int_not_equal(compile_text(t, text), 0);
+	assert_true(diag_error_count(t->cu) > 0);
+}
+
+static void test_unix_rules_widen_to_network_unix(void **state)
+{
+	struct tctx *t = *state;
+
+	compile_ok(t, "profile p {\n unix (send) type=dgram,\n"
+		      " deny unix type=stream,\n}\n");
+	pdb_is(t, "p", "\x0e\x00\x01\x00\x02", 5, 0x001fc076, 0);
+	pdb_is(t, "p", "\x0e\x00\x01\x00\x01", 5, 0, 0);
+}
+
+static void test_mount_umount_pivot_root_strings(void **state)
+{
+	struct tctx *t = *state;
+
+	compile_ok(t, "profile p {\n umount /mnt/,\n"
+		      " pivot_root oldroot=/old/ /new/,\n"
+		      " mount options=(bind) /a/ -> /b/,\n}\n");
+	pdb_is(t, "p", "\x07/mnt/", 6, 0x4, 0);
+	pdb_is(t, "p", "\x07/new/\0/old/", 12, 0x1, 0);
+	pdb_is(t, "p", "\x07/b/\0/a/\0\0\x0d", 11, 0x2, 0);
+	pdb_is(t, "p", "\x07/c/\0/a/\0\0\x0d", 11, 0, 0);
+}
+
 /* --- the test-only driver -------------------------------------------------- */
 
 static int driver_one(struct tctx *t, const char *path, const char *outdir)
@@ -429,6 +467,13 @@ int main(int argc, char **argv)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_all_rule_grants_every_kind, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_thirteen_named_targets_are_an_error, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unix_rules_widen_to_network_unix, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mount_umount_pivot_root_strings, setup, teardown),
 	};
 
 	if (outdir)
