@@ -308,13 +308,8 @@ void be_lower_mount_rule(struct be_lower *l, const struct ir_rule *r)
 		if (be_opt_path(l, p->has_newroot, &p->newroot, &a) ||
 		    be_opt_path(l, p->has_oldroot, &p->oldroot, &b))
 			return;
-		be_mnt_entry(l, r,
-			     be_pat_cat3(l,
-					 dfa_pat_cat(l->dc,
-						     dfa_pat_byte(l->dc,
-								  BE_CLASS_MOUNT),
-						     a),
-					 dfa_pat_byte(l->dc, 0), b),
+		a = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, BE_CLASS_MOUNT), a);
+		be_mnt_entry(l, r, be_pat_cat3(l, a, dfa_pat_byte(l->dc, 0), b),
 			     BE_MNT_PIVOT, 0);
 		return;
 	}

@@ -370,7 +370,7 @@ static void test_mount_umount_pivot_root_strings(void **state)
 	pdb_is(t, "p", "\x07/c/\0/a/\0\0\x0d", 11, 0, 0);
 }
 
-/* --- the test-only driver -------------------------------------------------- */
+/* --- the test-only driver ------------------------------------------------ */
 
 static int driver_one(struct tctx *t, const char *path, const char *outdir)
 {
