@@ -41,8 +41,8 @@ const struct fe_env *chk_env(struct chk *c, const void *scope)
 
 	if (base != c->benv_base || !c->benv) {
 		c->benv_base = base;
-		c->benv = fe_env_with_builtins(c->st, base, c->hname,
-					       c->attach);
+		c->benv =
+			fe_env_with_builtins(c->st, base, c->hname, c->attach);
 	}
 	return c->benv;
 }
@@ -56,8 +56,7 @@ int chk_expand(struct chk *c, const void *scope, const char **s,
 		return 0;
 	if (!collapse && !fe_has_var_ref(*s))
 		return 0;
-	if (fe_expand_glob(c->st, chk_env(c, scope), *s, loc, collapse,
-			   &out)) {
+	if (fe_expand_glob(c->st, chk_env(c, scope), *s, loc, collapse, &out)) {
 		c->rc = -EINVAL;
 		return -EINVAL;
 	}
@@ -127,16 +126,18 @@ bool chk_glob_ok(struct chk *c, const char *g, struct src_loc loc)
 		switch (*p) {
 		case '\\':
 			if (!p[1]) {
-				chk_error(c, loc,
-					  "Regex error: trailing '\\' escape character");
+				chk_error(
+					c, loc,
+					"Regex error: trailing '\\' escape character");
 				return false;
 			}
 			p++;
 			break;
 		case '{':
 			if (++depth > 49) {
-				chk_error(c, loc,
-					  "Regex grouping error: Exceeded maximum nesting of {}");
+				chk_error(
+					c, loc,
+					"Regex grouping error: Exceeded maximum nesting of {}");
 				return false;
 			}
 			commas[depth] = 0;
@@ -147,13 +148,15 @@ bool chk_glob_ok(struct chk *c, const char *g, struct src_loc loc)
 			break;
 		case '}':
 			if (depth == 0) {
-				chk_error(c, loc,
-					  "Regex grouping error: Invalid close }, no matching open { detected");
+				chk_error(
+					c, loc,
+					"Regex grouping error: Invalid close }, no matching open { detected");
 				return false;
 			}
 			if (!commas[depth]) {
-				chk_error(c, loc,
-					  "Regex grouping error: Invalid number of items between {}");
+				chk_error(
+					c, loc,
+					"Regex grouping error: Invalid number of items between {}");
 				return false;
 			}
 			depth--;
@@ -163,22 +166,25 @@ bool chk_glob_ok(struct chk *c, const char *g, struct src_loc loc)
 				if (*p == '\\' && p[1])
 					p++;
 			if (!*p) {
-				chk_error(c, loc,
-					  "Regex grouping error: Unclosed grouping or character class, expecting close }");
+				chk_error(
+					c, loc,
+					"Regex grouping error: Unclosed grouping or character class, expecting close }");
 				return false;
 			}
 			break;
 		case ']':
-			chk_error(c, loc,
-				  "Regex grouping error: Invalid close ], no matching open [ detected");
+			chk_error(
+				c, loc,
+				"Regex grouping error: Invalid close ], no matching open [ detected");
 			return false;
 		default:
 			break;
 		}
 	}
 	if (depth > 0) {
-		chk_error(c, loc,
-			  "Regex grouping error: Unclosed grouping or character class, expecting close }");
+		chk_error(
+			c, loc,
+			"Regex grouping error: Unclosed grouping or character class, expecting close }");
 		return false;
 	}
 	return true;
@@ -246,8 +252,9 @@ bool chk_label_ok(struct chk *c, const char *label, struct src_loc loc,
 			const char *amp = strchr(p, '&');
 
 			if (amp && amp < e) {
-				chk_error(c, loc,
-					  "'&' only allowed at the start of a target");
+				chk_error(
+					c, loc,
+					"'&' only allowed at the start of a target");
 				return false;
 			}
 			p = e + 3;
@@ -289,8 +296,8 @@ static bool alts_start_with_slash(const char *s, int depth)
 			if (p == start) {
 				const char *close = strchr(p, '}');
 
-				if (!close || !alts_start_with_slash(
-						      close + 1, depth + 1))
+				if (!close || !alts_start_with_slash(close + 1,
+								     depth + 1))
 					return false;
 			} else if (!alts_start_with_slash(start, depth + 1)) {
 				return false;
@@ -308,10 +315,17 @@ static const char *const mode_flags[] = {
 };
 
 static const char *const plain_flags[] = {
-	"audit",	    "mediate_deleted",	   "delegate_deleted",
-	"attach_disconnected", "no_attach_disconnected", "chroot_relative",
-	"namespace_relative", "chroot_attach",	   "chroot_no_attach",
-	"interruptible",    "debug",
+	"audit",
+	"mediate_deleted",
+	"delegate_deleted",
+	"attach_disconnected",
+	"no_attach_disconnected",
+	"chroot_relative",
+	"namespace_relative",
+	"chroot_attach",
+	"chroot_no_attach",
+	"interruptible",
+	"debug",
 };
 
 static bool in_list(const char *const *l, size_t n, const char *s)
@@ -372,8 +386,8 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 		const char *n = f->name;
 
 		if (!f->value &&
-		    in_list(mode_flags, sizeof(mode_flags) / sizeof(*mode_flags),
-			    n)) {
+		    in_list(mode_flags,
+			    sizeof(mode_flags) / sizeof(*mode_flags), n)) {
 			if (mode && strcmp(mode, n) != 0) {
 				flag_conflict(c, f->loc, mode, n);
 				return;
@@ -409,8 +423,9 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 			if (!v)
 				return;
 			if (dpath && strcmp(dpath, v) != 0) {
-				chk_error(c, f->loc,
-					  "Profile flag attach_disconnected.path conflicts with a previous value");
+				chk_error(
+					c, f->loc,
+					"Profile flag attach_disconnected.path conflicts with a previous value");
 				return;
 			}
 			dpath = v;
@@ -424,8 +439,9 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 					return;
 			}
 			if (dipc && strcmp(dipc, v) != 0) {
-				chk_error(c, f->loc,
-					  "Profile flag attach_disconnected.ipc conflicts with a previous value");
+				chk_error(
+					c, f->loc,
+					"Profile flag attach_disconnected.ipc conflicts with a previous value");
 				return;
 			}
 			dipc = v;
@@ -439,8 +455,9 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 				return;
 			}
 			if (ksig && strcmp(ksig, f->value) != 0) {
-				chk_error(c, f->loc,
-					  "Profile flag kill.signal conflicts with a previous value");
+				chk_error(
+					c, f->loc,
+					"Profile flag kill.signal conflicts with a previous value");
 				return;
 			}
 			ksig = f->value;
@@ -455,15 +472,17 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 				return;
 			}
 			if (err && strcasecmp(err, f->value) != 0) {
-				chk_error(c, f->loc,
-					  "Profile flag error conflicts with a previous value");
+				chk_error(
+					c, f->loc,
+					"Profile flag error conflicts with a previous value");
 				return;
 			}
 			err = f->value;
 			pf->error_errno = e;
 		} else {
 			chk_error(c, f->loc, "Invalid profile flag: %s%s%s.", n,
-				  f->value ? "=" : "", f->value ? f->value : "");
+				  f->value ? "=" : "",
+				  f->value ? f->value : "");
 			return;
 		}
 	}
@@ -482,8 +501,8 @@ static void check_flags(struct chk *c, struct ir_profile *p)
 	pf->mode = IR_PMODE_ENFORCE;
 	if (mode) {
 		static const enum ir_profile_mode m[] = {
-			IR_PMODE_ENFORCE,    IR_PMODE_COMPLAIN,
-			IR_PMODE_KILL,	     IR_PMODE_UNCONFINED,
+			IR_PMODE_ENFORCE,	IR_PMODE_COMPLAIN,
+			IR_PMODE_KILL,		IR_PMODE_UNCONFINED,
 			IR_PMODE_DEFAULT_ALLOW, IR_PMODE_PROMPT,
 		};
 
@@ -512,19 +531,23 @@ static void check_quals(struct chk *c, struct ir_rule *r)
 		return;
 	case IR_RULE_CHANGE_PROFILE:
 		if (r->q.owner != IR_OWNER_ANY)
-			chk_error(c, r->loc,
-				  "owner conditional not allowed on change_profile rules");
+			chk_error(
+				c, r->loc,
+				"owner conditional not allowed on change_profile rules");
 		return;
 	case IR_RULE_CAPABILITY:
 		if (r->q.owner != IR_OWNER_ANY)
-			chk_error(c, r->loc,
-				  "owner prefix not allowed on capability rules");
+			chk_error(
+				c, r->loc,
+				"owner prefix not allowed on capability rules");
 		else if (r->q.has_priority)
-			chk_error(c, r->loc,
-				  "priority prefix not allowed on capability rules");
+			chk_error(
+				c, r->loc,
+				"priority prefix not allowed on capability rules");
 		else if (r->q.mode == IR_MODE_PROMPT)
-			chk_error(c, r->loc,
-				  "prompt prefix not allowed on capability rules");
+			chk_error(
+				c, r->loc,
+				"prompt prefix not allowed on capability rules");
 		return;
 	case IR_RULE_NETWORK:
 	case IR_RULE_ALL:
@@ -538,8 +561,9 @@ static void check_quals(struct chk *c, struct ir_rule *r)
 	case IR_RULE_RLIMIT:
 		if (r->q.owner != IR_OWNER_ANY || r->q.audit ||
 		    r->q.mode != IR_MODE_ALLOW || r->q.has_priority)
-			chk_error(c, r->loc,
-				  "qualifiers are not allowed on set rlimit rules");
+			chk_error(
+				c, r->loc,
+				"qualifiers are not allowed on set rlimit rules");
 		return;
 	default:
 		if (r->q.owner != IR_OWNER_ANY)
@@ -576,24 +600,26 @@ static void check_rule_conds(struct chk *c, struct ir_rule *r)
 		case IR_RULE_FILE:
 		case IR_RULE_LINK:
 			if (!down) {
-				chk_error(c, rc->loc,
-					  "rule conditional '%s' on file rules needs kernel support for %s matching; the target kernel does not provide it",
-					  rc->name,
-					  !strcmp(rc->name, "fs") ?
-						  "filesystem type" :
-						  "object label");
+				chk_error(
+					c, rc->loc,
+					"rule conditional '%s' on file rules needs kernel support for %s matching; the target kernel does not provide it",
+					rc->name,
+					!strcmp(rc->name, "fs")
+						? "filesystem type"
+						: "object label");
 			} else if (r->q.mode == IR_MODE_DENY) {
-				diag_warn(c->cu, WARN_RULE_NOT_ENFORCED,
-					  rc->loc,
-					  "deny rule with rule conditional '%s' not enforced",
-					  rc->name);
+				diag_warn(
+					c->cu, WARN_RULE_NOT_ENFORCED, rc->loc,
+					"deny rule with rule conditional '%s' not enforced",
+					rc->name);
 			} else {
-				diag_warn(c->cu, WARN_RULE_DOWNGRADED, rc->loc,
-					  "rule conditional '%s' dropped: rule applies to every %s",
-					  rc->name,
-					  !strcmp(rc->name, "fs") ?
-						  "filesystem" :
-						  "object label");
+				diag_warn(
+					c->cu, WARN_RULE_DOWNGRADED, rc->loc,
+					"rule conditional '%s' dropped: rule applies to every %s",
+					rc->name,
+					!strcmp(rc->name, "fs")
+						? "filesystem"
+						: "object label");
 			}
 			break;
 		case IR_RULE_MOUNT:
@@ -605,13 +631,15 @@ static void check_rule_conds(struct chk *c, struct ir_rule *r)
 				break;
 			}
 			if (!strcmp(rc->name, "fs")) {
-				chk_error(c, rc->loc,
-					  "fs= cannot be matched for this rule kind");
+				chk_error(
+					c, rc->loc,
+					"fs= cannot be matched for this rule kind");
 				break;
 			}
-			chk_error(c, rc->loc,
-				  "rule conditional '%s' is not applicable to %s rules",
-				  rc->name, k);
+			chk_error(
+				c, rc->loc,
+				"rule conditional '%s' is not applicable to %s rules",
+				rc->name, k);
 			break;
 		case IR_RULE_PIVOT_ROOT:
 			chk_error(c, rc->loc,
@@ -635,14 +663,16 @@ static void check_rule_conds(struct chk *c, struct ir_rule *r)
 		case IR_RULE_IO_URING:
 			if (!strcmp(rc->name, "label"))
 				break;
-			chk_error(c, rc->loc,
-				  "rule conditional '%s' is not applicable to %s rules",
-				  rc->name, k);
+			chk_error(
+				c, rc->loc,
+				"rule conditional '%s' is not applicable to %s rules",
+				rc->name, k);
 			break;
 		default:
-			chk_error(c, rc->loc,
-				  "rule conditional '%s' is not applicable to %s rules",
-				  rc->name, k);
+			chk_error(
+				c, rc->loc,
+				"rule conditional '%s' is not applicable to %s rules",
+				rc->name, k);
 			break;
 		}
 	}
@@ -703,9 +733,10 @@ static void check_rule(struct chk *c, struct ir_rule *r)
 		break;
 	case IR_RULE_ABI:
 		if (c->pol->abi && r->u.abi && strcmp(c->pol->abi, r->u.abi))
-			diag_warn(c->cu, WARN_ABI, r->loc,
-				  "features abi '%s' differs from policy declared feature abi, using the features abi declared in policy",
-				  r->u.abi);
+			diag_warn(
+				c->cu, WARN_ABI, r->loc,
+				"features abi '%s' differs from policy declared feature abi, using the features abi declared in policy",
+				r->u.abi);
 		break;
 	case IR_RULE_ALL:
 	case IR_RULE__COUNT:
@@ -724,8 +755,9 @@ static const char *profile_attach(struct chk *c, struct ir_profile *p)
 		if (!chk_glob_ok(c, at, p->attach_loc))
 			return NULL;
 		if (!alts_start_with_slash(at, 0)) {
-			chk_error(c, p->attach_loc,
-				  "Profile attachment must begin with a '/' or variable.");
+			chk_error(
+				c, p->attach_loc,
+				"Profile attachment must begin with a '/' or variable.");
 			return NULL;
 		}
 		p->attach = at;
@@ -773,21 +805,24 @@ static void check_name(struct chk *c, struct ir_profile *p)
 			  "Profile names must begin with a '/' or a namespace");
 		return;
 	}
-	if (!p->parent && !p->keyword && !p->is_hat && !p->ns &&
-	    n[0] != '/' && n[0] != ':') {
-		chk_error(c, p->loc,
-			  "Profile names must begin with a '/', namespace or keyword 'profile' or 'hat'.");
+	if (!p->parent && !p->keyword && !p->is_hat && !p->ns && n[0] != '/' &&
+	    n[0] != ':') {
+		chk_error(
+			c, p->loc,
+			"Profile names must begin with a '/', namespace or keyword 'profile' or 'hat'.");
 		return;
 	}
 	if (p->parent && p->ns) {
-		chk_error(c, p->loc,
-			  "profile %s: child profiles and hats cannot have a namespace",
-			  n);
+		chk_error(
+			c, p->loc,
+			"profile %s: child profiles and hats cannot have a namespace",
+			n);
 		return;
 	}
 	if (!strncmp(n, "null-", 5))
-		diag_warn(c->cu, WARN_FORMAT, p->loc,
-			  "profile names starting with 'null-' are reserved for the kernel");
+		diag_warn(
+			c->cu, WARN_FORMAT, p->loc,
+			"profile names starting with 'null-' are reserved for the kernel");
 }
 
 static bool same_str(const char *a, const char *b)
@@ -806,13 +841,15 @@ static void check_duplicates(struct chk *c, struct ir_profile *list,
 			    !same_str(p->ns, q->ns))
 				continue;
 			if (parent)
-				chk_error(c, p->loc,
-					  "Multiple definitions for hat %s in profile %s exist,bailing out.",
-					  p->name, c->hname);
+				chk_error(
+					c, p->loc,
+					"Multiple definitions for hat %s in profile %s exist,bailing out.",
+					p->name, c->hname);
 			else
-				chk_error(c, p->loc,
-					  "Multiple definitions for profile %s exist,bailing out.",
-					  p->name);
+				chk_error(
+					c, p->loc,
+					"Multiple definitions for profile %s exist,bailing out.",
+					p->name);
 			break;
 		}
 	}
@@ -880,9 +917,9 @@ static void check_profile(struct chk *c, struct ir_profile *p,
 
 	check_name(c, p);
 	c->prof = p;
-	c->hname = parent_hname ?
-			   arena_sprintf(c->a, "%s//%s", parent_hname, p->name) :
-			   p->name;
+	c->hname = parent_hname ? arena_sprintf(c->a, "%s//%s", parent_hname,
+						p->name)
+				: p->name;
 	c->attach = NULL;
 	c->benv = NULL;
 	c->benv_base = NULL;
@@ -970,8 +1007,8 @@ static void apply_alias_profile(struct chk *c, struct ir_profile *p,
 		const char *t = alias_rewrite(c, p->attach, al);
 
 		if (t)
-			p->attach = arena_sprintf(c->a, "{%s,%s}", p->attach,
-						  t);
+			p->attach =
+				arena_sprintf(c->a, "{%s,%s}", p->attach, t);
 	}
 	for (struct ir_profile *ch = p->children; ch; ch = ch->next)
 		apply_alias_profile(c, ch, al);
@@ -1010,10 +1047,10 @@ static const struct features *policy_abi(struct chk *c)
 		return o ? o->override_abi : NULL;
 	if (!name) {
 		if (c->pol->profiles && c->cu->nfiles)
-			diag_warn(c->cu, WARN_ABI,
-				  (struct src_loc){ 0, 1, 0 },
-				  "apparmor_parser: File '%s' missing feature abi, falling back to default policy feature abi",
-				  c->cu->files[0].path);
+			diag_warn(
+				c->cu, WARN_ABI, (struct src_loc){0, 1, 0},
+				"apparmor_parser: File '%s' missing feature abi, falling back to default policy feature abi",
+				c->cu->files[0].path);
 		return o->policy_features;
 	}
 	n = strlen(name);
@@ -1040,15 +1077,13 @@ static const struct features *policy_abi(struct chk *c)
 				return f;
 		}
 	}
-	chk_error(c, c->pol->abi_loc, "failed to find features abi '%s'",
-		  name);
+	chk_error(c, c->pol->abi_loc, "failed to find features abi '%s'", name);
 	return o->policy_features;
 }
 
-int fe_check_policy(struct cu *cu, struct fe_symtab *st,
-		    struct ir_policy *pol)
+int fe_check_policy(struct cu *cu, struct fe_symtab *st, struct ir_policy *pol)
 {
-	struct chk c = { 0 };
+	struct chk c = {0};
 
 	c.cu = cu;
 	c.st = st;

@@ -29,8 +29,7 @@ struct ir_rule;
  *
  * Return: 0, or -EINVAL when an error was recorded.
  */
-int fe_check_policy(struct cu *cu, struct fe_symtab *st,
-		    struct ir_policy *pol);
+int fe_check_policy(struct cu *cu, struct fe_symtab *st, struct ir_policy *pol);
 
 /**
  * fe_cap_lookup - number of a capability name (without CAP_)

@@ -106,9 +106,10 @@ static int parse_perms(struct chk *c, struct ir_rule *r, const char *w,
 			if (ch == 'X' && first)
 				pw->upper = true;
 			if (!first || (ch != 'x' && ch != 'X')) {
-				chk_error(c, r->loc,
-					  "Invalid mode, '%s' contains an invalid exec qualifier",
-					  w);
+				chk_error(
+					c, r->loc,
+					"Invalid mode, '%s' contains an invalid exec qualifier",
+					w);
 				return -EINVAL;
 			}
 			if (first == 'I' || fb == 'I')
@@ -120,9 +121,10 @@ static int parse_perms(struct chk *c, struct ir_rule *r, const char *w,
 		}
 		pw->perms |= IR_PERM_EXEC;
 		if (mode != IR_X_NONE && (mode != m || safe != s)) {
-			chk_error(c, r->loc,
-				  "Exec qualifier '%c' invalid, conflicting qualifier already specified",
-				  first ? first : 'x');
+			chk_error(
+				c, r->loc,
+				"Exec qualifier '%c' invalid, conflicting qualifier already specified",
+				first ? first : 'x');
 			return -EINVAL;
 		}
 		mode = m;
@@ -147,17 +149,19 @@ static void check_subtraction(struct chk *c, struct ir_rule *r,
 		return;
 	for (size_t i = 0; i < pe->nsub; i++)
 		if (!path_start_ok(pe->sub[i]))
-			chk_error(c, pe->loc,
-				  "set subtraction operand '%s' must begin with '/'",
-				  pe->sub[i]);
+			chk_error(
+				c, pe->loc,
+				"set subtraction operand '%s' must begin with '/'",
+				pe->sub[i]);
 	(void)r;
 }
 
 static void warn_not_rooted(struct chk *c, const struct ir_pathexpr *pe)
 {
 	if (pe->glob && pe->glob[0] != '/' && pe->glob[0] != '{')
-		diag_warn(c->cu, WARN_FORMAT, pe->loc,
-			  "path does not begin with '/' after variable expansion");
+		diag_warn(
+			c->cu, WARN_FORMAT, pe->loc,
+			"path does not begin with '/' after variable expansion");
 }
 
 static void check_exec_target(struct chk *c, struct ir_rule *r)
@@ -178,9 +182,10 @@ static void check_exec_target(struct chk *c, struct ir_rule *r)
 	case IR_X_CIX:
 	case IR_X_CUX:
 		if (t[0] == ':' || (t[0] == '&' && t[1] == ':')) {
-			chk_error(c, f->target_loc,
-				  "cx transition target '%s' must name a child profile",
-				  t);
+			chk_error(
+				c, f->target_loc,
+				"cx transition target '%s' must name a child profile",
+				t);
 			return;
 		}
 		break;
@@ -213,41 +218,45 @@ void chk_rule_file(struct chk *c, struct ir_rule *r)
 	if (parse_perms(c, r, f->perms_text, &pw))
 		return;
 	if (pw.upper)
-		diag_warn(c->cu, WARN_DEPRECATED, r->loc,
-			  "Uppercase qualifiers \"RWLIMX\" are deprecated, please convert to lowercase\nSee the apparmor.d(5) manpage for details.");
+		diag_warn(
+			c->cu, WARN_DEPRECATED, r->loc,
+			"Uppercase qualifiers \"RWLIMX\" are deprecated, please convert to lowercase\nSee the apparmor.d(5) manpage for details.");
 	if ((pw.perms & IR_PERM_WRITE) && (pw.perms & IR_PERM_APPEND)) {
 		chk_error(c, r->loc,
 			  "Conflict 'a' and 'w' perms are mutually exclusive.");
 		return;
 	}
 	if (deny && pw.xmode != IR_X_NONE && pw.xmode != IR_X_PLAIN) {
-		chk_error(c, r->loc,
-			  "Invalid mode, in deny rules 'x' must not be preceded by exec qualifier 'i', 'p', or 'u'");
+		chk_error(
+			c, r->loc,
+			"Invalid mode, in deny rules 'x' must not be preceded by exec qualifier 'i', 'p', or 'u'");
 		return;
 	}
 	if (!deny && pw.xmode == IR_X_PLAIN) {
-		chk_error(c, r->loc,
-			  "Invalid mode, 'x' must be preceded by exec qualifier 'i', 'p', 'c', or 'u'");
+		chk_error(
+			c, r->loc,
+			"Invalid mode, 'x' must be preceded by exec qualifier 'i', 'p', 'c', or 'u'");
 		return;
 	}
 	if (f->subset && pw.perms != IR_PERM_LINK) {
-		chk_error(c, r->loc, "subset can only be used with link rules.");
+		chk_error(c, r->loc,
+			  "subset can only be used with link rules.");
 		return;
 	}
 	if (f->exec_mod != IR_EXECMOD_NONE) {
 		if (pw.xmode == IR_X_NONE || pw.xmode == IR_X_PLAIN) {
-			chk_error(c, r->loc,
-				  "%s rule missing exec permissions",
-				  f->exec_mod == IR_EXECMOD_SAFE ? "safe" :
-								   "unsafe");
+			chk_error(c, r->loc, "%s rule missing exec permissions",
+				  f->exec_mod == IR_EXECMOD_SAFE ? "safe"
+								 : "unsafe");
 			return;
 		}
 		if (pw.xmode != IR_X_IX)
 			pw.xsafe = f->exec_mod == IR_EXECMOD_SAFE;
 	}
 	if (pw.xmode == IR_X_UX && !pw.xsafe)
-		diag_warn(c->cu, WARN_DANGEROUS, r->loc,
-			  "Unconfined exec qualifier (ux) allows some dangerous environment variables to be passed to the unconfined process; 'man 5 apparmor.d' for details.");
+		diag_warn(
+			c->cu, WARN_DANGEROUS, r->loc,
+			"Unconfined exec qualifier (ux) allows some dangerous environment variables to be passed to the unconfined process; 'man 5 apparmor.d' for details.");
 	f->perms = pw.perms;
 	f->xmode = pw.xmode;
 	f->xsafe = pw.xsafe;
@@ -256,26 +265,30 @@ void chk_rule_file(struct chk *c, struct ir_rule *r)
 		bool exec = pw.xmode != IR_X_NONE;
 
 		if (link && exec && f->leading) {
-			chk_error(c, r->loc,
-				  "link and exec perms conflict on a file rule using ->");
+			chk_error(
+				c, r->loc,
+				"link and exec perms conflict on a file rule using ->");
 			return;
 		}
 		if (link && exec)
-			diag_warn(c->cu, WARN_DEPRECATED, r->loc,
-				  "ambiguous rule specifies both link target and exec transition target. Using as exec transition");
+			diag_warn(
+				c->cu, WARN_DEPRECATED, r->loc,
+				"ambiguous rule specifies both link target and exec transition target. Using as exec transition");
 		if (exec) {
 			check_exec_target(c, r);
 		} else if (link) {
 			if (f->target[0] == ':') {
-				chk_error(c, r->loc,
-					  "link perms are not allowed on a named profile transition.");
+				chk_error(
+					c, r->loc,
+					"link perms are not allowed on a named profile transition.");
 				return;
 			}
 			chk_expand(c, r->scope, &f->target, f->target_loc,
 				   true);
 		} else {
-			chk_error(c, r->loc,
-				  "A transition target requires an exec or link permission");
+			chk_error(
+				c, r->loc,
+				"A transition target requires an exec or link permission");
 		}
 	}
 }
@@ -360,9 +373,10 @@ void chk_exec_conflicts(struct chk *c, struct ir_profile *p)
 			    same_text(a->target, b->target))
 				continue;
 			if (same_path(&a->path, &b->path)) {
-				chk_error(c, r->loc,
-					  "profile %s: has merged rule %s with conflicting x modifiers",
-					  c->hname, b->path.glob);
+				chk_error(
+					c, r->loc,
+					"profile %s: has merged rule %s with conflicting x modifiers",
+					c->hname, b->path.glob);
 				return;
 			}
 			if (a->path.nsub || b->path.nsub ||
@@ -371,10 +385,11 @@ void chk_exec_conflicts(struct chk *c, struct ir_profile *p)
 			    !chk_glob_overlap(c, a->path.glob, b->path.glob,
 					      wit, sizeof(wit)))
 				continue;
-			chk_error(c, r->loc,
-				  "profile %s has merged rule with conflicting x modifiers: '%s' and '%s' (line %u) both match '%s'",
-				  c->hname, b->path.glob, a->path.glob,
-				  q->loc.line, wit);
+			chk_error(
+				c, r->loc,
+				"profile %s has merged rule with conflicting x modifiers: '%s' and '%s' (line %u) both match '%s'",
+				c->hname, b->path.glob, a->path.glob,
+				q->loc.line, wit);
 			return;
 		}
 	}
@@ -385,8 +400,9 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 	struct ir_change_profile_rule *cp = &r->u.cp;
 
 	if (cp->exec_mod != IR_EXECMOD_NONE && !cp->has_exec) {
-		chk_error(c, r->loc,
-			  "Exec condition is required when unsafe or safe keywords are present");
+		chk_error(
+			c, r->loc,
+			"Exec condition is required when unsafe or safe keywords are present");
 		return;
 	}
 	if (cp->has_exec) {
@@ -394,7 +410,8 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 		    !chk_pathexpr_ok(c, &cp->exec))
 			return;
 		if (!path_start_ok(cp->exec.glob)) {
-			chk_error(c, r->loc, "Exec condition must begin with '/'.");
+			chk_error(c, r->loc,
+				  "Exec condition must begin with '/'.");
 			return;
 		}
 		check_subtraction(c, r, &cp->exec);
@@ -417,16 +434,19 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 		}
 		if ((t[0] == '&' || strstr(t, "//&")) &&
 		    !chk_feat(c, "domain/stack"))
-			chk_error(c, r->loc,
-				  "The current kernel does not support stacking of named transitions: %s",
-				  t);
+			chk_error(
+				c, r->loc,
+				"The current kernel does not support stacking of named transitions: %s",
+				t);
 	}
 	if (r->q.audit)
-		diag_warn(c->cu, WARN_RULE_DOWNGRADED, r->loc,
-			  "Warning kernel does not support audit modifier for change_profile rule.");
+		diag_warn(
+			c->cu, WARN_RULE_DOWNGRADED, r->loc,
+			"Warning kernel does not support audit modifier for change_profile rule.");
 	if (cp->exec_mod == IR_EXECMOD_SAFE && !chk_feat(c, "domain/stack"))
-		diag_warn(c->cu, WARN_RULE_DOWNGRADED, r->loc,
-			  "downgrading change_profile safe rule to unsafe due to lack of necessary kernel support");
+		diag_warn(
+			c->cu, WARN_RULE_DOWNGRADED, r->loc,
+			"downgrading change_profile safe rule to unsafe due to lack of necessary kernel support");
 }
 
 void chk_cp_conflicts(struct chk *c, struct ir_profile *p)
@@ -448,9 +468,10 @@ void chk_cp_conflicts(struct chk *c, struct ir_profile *p)
 			sa = q->u.cp.exec_mod == IR_EXECMOD_UNSAFE;
 			sb = r->u.cp.exec_mod == IR_EXECMOD_UNSAFE;
 			if (sa != sb) {
-				chk_error(c, r->loc,
-					  "profile %s: has merged rules %s with conflicting safe and unsafe change_profile exec conditions",
-					  c->hname, r->u.cp.exec.glob);
+				chk_error(
+					c, r->loc,
+					"profile %s: has merged rules %s with conflicting safe and unsafe change_profile exec conditions",
+					c->hname, r->u.cp.exec.glob);
 				return;
 			}
 		}

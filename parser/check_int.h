@@ -22,13 +22,13 @@ struct chk {
 	const struct fe_env *genv; /* global variables at the end of parsing */
 	const struct features *kf; /* kernel features, NULL: unknown */
 	const struct features *pf; /* policy ABI features, NULL: unknown */
-	struct ir_profile *prof; /* profile being checked */
-	const char *hname; /* its hierarchical name */
-	const char *attach; /* its expanded attachment, or NULL */
+	struct ir_profile *prof;   /* profile being checked */
+	const char *hname;	   /* its hierarchical name */
+	const char *attach;	   /* its expanded attachment, or NULL */
 	const struct fe_env *benv_base; /* cache of chk_env() */
 	const struct fe_env *benv;
 	uint32_t warned; /* rule kinds already reported not enforced */
-	int rc; /* -EINVAL once an error was recorded */
+	int rc;		 /* -EINVAL once an error was recorded */
 };
 
 void chk_error(struct chk *c, struct src_loc loc, const char *fmt, ...)

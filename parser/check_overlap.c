@@ -13,8 +13,8 @@
 /* One NFA state: an optional byte-set edge and up to two epsilon edges. */
 struct nstate {
 	uint8_t set[32]; /* bytes of the edge (empty: no edge) */
-	int next; /* target of the byte edge, -1 none */
-	int eps[2]; /* epsilon targets, -1 none */
+	int next;	 /* target of the byte edge, -1 none */
+	int eps[2];	 /* epsilon targets, -1 none */
 };
 
 struct nfa {
@@ -66,7 +66,7 @@ static void set_fill(uint8_t *set, bool slash)
 	memset(set, 0xff, 32);
 	set[0] &= (uint8_t)~1u;
 	if (!slash)
-		set['/' >> 3] &= (uint8_t)~(1u << ('/' & 7));
+		set['/' >> 3] &= (uint8_t) ~(1u << ('/' & 7));
 }
 
 /* Appends an edge on @set from @cur; returns the new current state. */
@@ -96,7 +96,7 @@ static int parse_class(const char *g, size_t *i, uint8_t *set)
 {
 	bool neg = false;
 	bool first = true;
-	uint8_t tmp[32] = { 0 };
+	uint8_t tmp[32] = {0};
 
 	(*i)++;
 	if (g[*i] == '^') {
@@ -291,7 +291,8 @@ static bool product(struct arena *ar, const struct nfa *x, const struct nfa *y,
 				if (set_has(si->set, c) && set_has(sj->set, c))
 					pick = (int)c;
 			for (unsigned c = 'a'; c <= 'z'; c++)
-				if (set_has(si->set, c) && set_has(sj->set, c)) {
+				if (set_has(si->set, c) &&
+				    set_has(sj->set, c)) {
 					pick = (int)c;
 					break;
 				}

@@ -91,15 +91,23 @@ static uint32_t net_access_bit(const char *w)
 		const char *w;
 		uint32_t bit;
 	} t[] = {
-		{ "send", NET_SEND },	    { "write", NET_SEND },
-		{ "w", NET_SEND },	    { "receive", NET_RECEIVE },
-		{ "read", NET_RECEIVE },    { "r", NET_RECEIVE },
-		{ "rw", NET_SEND | NET_RECEIVE }, { "create", NET_CREATE },
-		{ "bind", NET_BIND },	    { "listen", NET_LISTEN },
-		{ "accept", NET_ACCEPT },   { "connect", NET_CONNECT },
-		{ "shutdown", NET_SHUTDOWN }, { "getattr", NET_GETATTR },
-		{ "setattr", NET_SETATTR }, { "getopt", NET_GETOPT },
-		{ "setopt", NET_SETOPT },
+		{"send", NET_SEND},
+		{"write", NET_SEND},
+		{"w", NET_SEND},
+		{"receive", NET_RECEIVE},
+		{"read", NET_RECEIVE},
+		{"r", NET_RECEIVE},
+		{"rw", NET_SEND | NET_RECEIVE},
+		{"create", NET_CREATE},
+		{"bind", NET_BIND},
+		{"listen", NET_LISTEN},
+		{"accept", NET_ACCEPT},
+		{"connect", NET_CONNECT},
+		{"shutdown", NET_SHUTDOWN},
+		{"getattr", NET_GETATTR},
+		{"setattr", NET_SETATTR},
+		{"getopt", NET_GETOPT},
+		{"setopt", NET_SETOPT},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
@@ -228,8 +236,8 @@ static void normalise_labels(struct chk *c, struct ir_cond *cl)
 }
 
 /* Checks ip/port/interface/label conditions of one side. */
-static int net_conds(struct chk *c, struct ir_cond *cl,
-		     bool peer, bool *has_addr, bool *has_other)
+static int net_conds(struct chk *c, struct ir_cond *cl, bool peer,
+		     bool *has_addr, bool *has_other)
 {
 	unsigned seen = 0;
 
@@ -248,27 +256,28 @@ static int net_conds(struct chk *c, struct ir_cond *cl,
 			bit = 8;
 		else {
 			chk_error(c, cl->loc,
-				  "invalid network rule conditional \"%s\"",
-				  n);
+				  "invalid network rule conditional \"%s\"", n);
 			return -EINVAL;
 		}
 		if ((cl->op == IR_COND_ASSIGN || !strcmp(n, "label:")) &&
 		    bit == 8 && peer)
 			;
 		else if (cl->op != IR_COND_EQ) {
-			chk_error(c, cl->loc,
-				  "unsupported operator used in conditions of network rules");
+			chk_error(
+				c, cl->loc,
+				"unsupported operator used in conditions of network rules");
 			return -EINVAL;
 		}
 		if (seen & bit) {
-			chk_error(c, cl->loc,
-				  "%s can only be specified once", n);
+			chk_error(c, cl->loc, "%s can only be specified once",
+				  n);
 			return -EINVAL;
 		}
 		seen |= bit;
 		if (cl->values.n != 1) {
 			chk_error(c, cl->loc,
-				  "network rule: %s takes exactly one value", n);
+				  "network rule: %s takes exactly one value",
+				  n);
 			return -EINVAL;
 		}
 		if (bit == 1 && !valid_ip(v)) {
@@ -280,8 +289,9 @@ static int net_conds(struct chk *c, struct ir_cond *cl,
 			return -EINVAL;
 		}
 		if (bit == 4 && peer) {
-			chk_error(c, cl->loc,
-				  "interface cannot be set for peer in network rules");
+			chk_error(
+				c, cl->loc,
+				"interface cannot be set for peer in network rules");
 			return -EINVAL;
 		}
 		if (bit & 3)
@@ -319,8 +329,9 @@ static int net_domain_type(struct chk *c, struct ir_rule *r)
 	n->sock_type = fe_net_type_lookup(t);
 	if (n->sock_type >= 0) {
 		if (n->family == 16 && n->sock_type != 2 && n->sock_type != 3)
-			diag_warn(c->cu, WARN_FORMAT, r->loc,
-				  "netlink sockets support only raw and dgram types");
+			diag_warn(
+				c->cu, WARN_FORMAT, r->loc,
+				"netlink sockets support only raw and dgram types");
 		return 0;
 	}
 	if ((!strcmp(t, "tcp") || !strcmp(t, "udp")) &&
@@ -364,14 +375,17 @@ static void net_netlink(struct chk *c, struct ir_rule *r)
 	if (chk_feat(c, "network_v8/netlink_protocol"))
 		return;
 	if (!down)
-		chk_error(c, r->loc,
-			  "netlink protocol restrictions need kernel support that the target kernel lacks");
+		chk_error(
+			c, r->loc,
+			"netlink protocol restrictions need kernel support that the target kernel lacks");
 	else if (r->q.mode == IR_MODE_DENY)
-		diag_warn(c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
-			  "deny network rule with a netlink protocol not enforced");
+		diag_warn(
+			c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
+			"deny network rule with a netlink protocol not enforced");
 	else
-		diag_warn(c->cu, WARN_RULE_DOWNGRADED, r->loc,
-			  "netlink protocol restriction dropped: rule covers every netlink protocol");
+		diag_warn(
+			c->cu, WARN_RULE_DOWNGRADED, r->loc,
+			"netlink protocol restriction dropped: rule covers every netlink protocol");
 }
 
 void chk_rule_network(struct chk *c, struct ir_rule *r)
@@ -394,14 +408,16 @@ void chk_rule_network(struct chk *c, struct ir_rule *r)
 	normalise_labels(c, n->conds);
 	normalise_labels(c, n->peer);
 	if (n->peer && n->access.n && (n->access_mask & NET_LOCAL)) {
-		chk_error(c, r->loc,
-			  "network 'create', 'shutdown', 'setattr', 'getattr', 'bind', 'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer socket conditionals");
+		chk_error(
+			c, r->loc,
+			"network 'create', 'shutdown', 'setattr', 'getattr', 'bind', 'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer socket conditionals");
 		return;
 	}
 	if ((addr || (n->family == 16 && n->peer)) && n->family >= 0 &&
 	    n->family != 2 && n->family != 10) {
-		chk_error(c, r->loc,
-			  "network family does not support local or peer conditionals");
+		chk_error(
+			c, r->loc,
+			"network family does not support local or peer conditionals");
 		return;
 	}
 	net_netlink(c, r);
@@ -413,11 +429,13 @@ void chk_rule_network(struct chk *c, struct ir_rule *r)
 	if ((addr || other) && !chk_feat(c, "network_v9") &&
 	    !chk_feat(c, "network_v8/af_inet")) {
 		if (r->q.mode == IR_MODE_DENY)
-			diag_warn(c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
-				  "deny network rule with conditionals not enforced");
+			diag_warn(
+				c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
+				"deny network rule with conditionals not enforced");
 		else
-			diag_warn(c->cu, WARN_RULE_DOWNGRADED, r->loc,
-				  "downgrading network rule conditionals to family/type mediation");
+			diag_warn(
+				c->cu, WARN_RULE_DOWNGRADED, r->loc,
+				"downgrading network rule conditionals to family/type mediation");
 	}
 }
 
@@ -489,8 +507,8 @@ static int peer_once(struct chk *c, struct ir_rule *r, const char *kind)
 
 static void check_signal(struct chk *c, struct ir_rule *r)
 {
-	static const char *const acc[] = { "send", "write",   "w",  "receive",
-					   "read", "r",	      "rw", NULL };
+	static const char *const acc[] = {"send", "write", "w",	 "receive",
+					  "read", "r",	   "rw", NULL};
 	struct ir_ipc_rule *s = &r->u.ipc;
 
 	if (ipc_access(c, r, "signal", acc, &s->access_mask) ||
@@ -516,13 +534,15 @@ static void check_signal(struct chk *c, struct ir_rule *r)
 			if (one_value(c, cl, "signal"))
 				return;
 		} else {
-			chk_error(c, cl->loc, "invalid signal rule conditional");
+			chk_error(c, cl->loc,
+				  "invalid signal rule conditional");
 			return;
 		}
 	}
 	for (struct ir_cond *cl = s->peer; cl; cl = cl->next)
 		if (strcmp(cl->name, "label") && strcmp(cl->name, "peer")) {
-			chk_error(c, cl->loc, "invalid signal rule conditional");
+			chk_error(c, cl->loc,
+				  "invalid signal rule conditional");
 			return;
 		}
 	if (!chk_feat(c, "signal"))
@@ -531,9 +551,9 @@ static void check_signal(struct chk *c, struct ir_rule *r)
 
 static void check_ptrace(struct chk *c, struct ir_rule *r)
 {
-	static const char *const acc[] = { "read",  "r",	"readby",
-					   "trace", "write",	"w",
-					   "tracedby", "rw",	NULL };
+	static const char *const acc[] = {"read",     "r",     "readby",
+					  "trace",    "write", "w",
+					  "tracedby", "rw",    NULL};
 	struct ir_ipc_rule *s = &r->u.ipc;
 
 	if (ipc_access(c, r, "ptrace", acc, &s->access_mask) ||
@@ -541,12 +561,14 @@ static void check_ptrace(struct chk *c, struct ir_rule *r)
 		return;
 	for (struct ir_cond *cl = s->conds; cl; cl = cl->next)
 		if (strcmp(cl->name, "peer") && strcmp(cl->name, "label")) {
-			chk_error(c, cl->loc, "invalid ptrace rule conditional");
+			chk_error(c, cl->loc,
+				  "invalid ptrace rule conditional");
 			return;
 		}
 	for (struct ir_cond *cl = s->peer; cl; cl = cl->next)
 		if (strcmp(cl->name, "label") && strcmp(cl->name, "peer")) {
-			chk_error(c, cl->loc, "invalid ptrace rule conditional");
+			chk_error(c, cl->loc,
+				  "invalid ptrace rule conditional");
 			return;
 		}
 	if (!chk_feat(c, "ptrace"))
@@ -562,22 +584,23 @@ static bool unix_addr_ok(const char *a)
 static void check_unix(struct chk *c, struct ir_rule *r)
 {
 	static const char *const acc[] = {
-		"send",	   "write",    "w",	  "receive", "read",
-		"r",	   "rw",       "create",  "bind",    "listen",
-		"accept",  "connect",  "shutdown", "getattr", "setattr",
-		"getopt",  "setopt",   NULL,
+		"send",	  "write",   "w",	 "receive", "read",
+		"r",	  "rw",	     "create",	 "bind",    "listen",
+		"accept", "connect", "shutdown", "getattr", "setattr",
+		"getopt", "setopt",  NULL,
 	};
-	static const char *const local[] = { "create",	"bind",	   "listen",
-					     "shutdown", "getattr", "setattr",
-					     "getopt",	"setopt",  NULL };
+	static const char *const local[] = {"create",	"bind",	   "listen",
+					    "shutdown", "getattr", "setattr",
+					    "getopt",	"setopt",  NULL};
 	struct ir_ipc_rule *u = &r->u.ipc;
 
 	if (ipc_access(c, r, "unix", acc, &u->access_mask))
 		return;
 	for (struct ir_cond *cl = u->conds; cl; cl = cl->next) {
 		if (!strcmp(cl->name, "label")) {
-			chk_error(c, cl->loc,
-				  "'label' conditional is only valid in the peer expression");
+			chk_error(
+				c, cl->loc,
+				"'label' conditional is only valid in the peer expression");
 			return;
 		}
 		if (strcmp(cl->name, "type") && strcmp(cl->name, "addr")) {
@@ -623,29 +646,31 @@ static void check_unix(struct chk *c, struct ir_rule *r)
 	if (u->peer) {
 		for (size_t i = 0; i < u->access.n; i++) {
 			if (in_words(u->access.v[i], local)) {
-				chk_error(c, r->loc,
-					  "unix socket 'create', 'shutdown', 'setattr', 'getattr', 'bind', 'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer socket conditionals");
+				chk_error(
+					c, r->loc,
+					"unix socket 'create', 'shutdown', 'setattr', 'getattr', 'bind', 'listen', 'setopt', and/or 'getopt' accesses cannot be used with peer socket conditionals");
 				return;
 			}
 		}
 	}
-	if (chk_feat(c, "network/af_unix") || chk_feat(c, "network_v8/af_unix") ||
-	    (!c->kf && !c->pf))
+	if (chk_feat(c, "network/af_unix") ||
+	    chk_feat(c, "network_v8/af_unix") || (!c->kf && !c->pf))
 		return;
 	if (r->q.mode == IR_MODE_DENY)
-		diag_warn(c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
-			  "deny unix socket rule not enforced, can't be downgraded to generic network rule");
+		diag_warn(
+			c->cu, WARN_RULE_NOT_ENFORCED, r->loc,
+			"deny unix socket rule not enforced, can't be downgraded to generic network rule");
 	else
-		diag_warn(c->cu, WARN_RULE_DOWNGRADED, r->loc,
-			  "downgrading extended network unix socket rule to generic network rule");
+		diag_warn(
+			c->cu, WARN_RULE_DOWNGRADED, r->loc,
+			"downgrading extended network unix socket rule to generic network rule");
 }
 
 static void check_dbus(struct chk *c, struct ir_rule *r)
 {
-	static const char *const acc[] = { "send",	"write", "w",
-					   "receive", "read",	"r",
-					   "bind",	"eavesdrop", "rw",
-					   NULL };
+	static const char *const acc[] = {"send", "write", "w",	   "receive",
+					  "read", "r",	   "bind", "eavesdrop",
+					  "rw",	  NULL};
 	struct ir_ipc_rule *d = &r->u.ipc;
 	bool msg = false, svc = false, other = false;
 	unsigned seen = 0;
@@ -653,23 +678,23 @@ static void check_dbus(struct chk *c, struct ir_rule *r)
 	if (ipc_access(c, r, "dbus", acc, &d->access_mask))
 		return;
 	for (struct ir_cond *cl = d->conds; cl; cl = cl->next) {
-		static const char *const names[] = { "bus", "path",
-						     "interface", "member",
-						     "name", NULL };
+		static const char *const names[] = {
+			"bus", "path", "interface", "member", "name", NULL};
 		size_t k;
 
 		for (k = 0; names[k]; k++)
 			if (!strcmp(names[k], cl->name))
 				break;
 		if (!names[k]) {
-			chk_error(c, cl->loc,
-				  "Invalid dbus conditional \"%s\"", cl->name);
+			chk_error(c, cl->loc, "Invalid dbus conditional \"%s\"",
+				  cl->name);
 			return;
 		}
 		if (seen & (1u << k)) {
-			chk_error(c, cl->loc,
-				  "dbus conditional \"%s\" can only be specified once",
-				  cl->name);
+			chk_error(
+				c, cl->loc,
+				"dbus conditional \"%s\" can only be specified once",
+				cl->name);
 			return;
 		}
 		seen |= 1u << k;
@@ -695,27 +720,31 @@ static void check_dbus(struct chk *c, struct ir_rule *r)
 	}
 	(void)other;
 	if (msg && svc) {
-		chk_error(c, r->loc,
-			  "dbus rule contains message conditionals and service conditionals");
+		chk_error(
+			c, r->loc,
+			"dbus rule contains message conditionals and service conditionals");
 		return;
 	}
 	for (size_t i = 0; i < d->access.n; i++) {
 		const char *a = d->access.v[i];
 
 		if (msg && !strcmp(a, "bind")) {
-			chk_error(c, r->loc,
-				  "Invalid access 'bind' with message conditionals");
+			chk_error(
+				c, r->loc,
+				"Invalid access 'bind' with message conditionals");
 			return;
 		}
 		if (svc && strcmp(a, "bind")) {
-			chk_error(c, r->loc,
-				  "Invalid access '%s' with service conditionals",
-				  a);
+			chk_error(
+				c, r->loc,
+				"Invalid access '%s' with service conditionals",
+				a);
 			return;
 		}
 		if (!strcmp(a, "eavesdrop") && (msg || svc)) {
-			chk_error(c, r->loc,
-				  "Invalid access 'eavesdrop' with conditionals other than bus");
+			chk_error(
+				c, r->loc,
+				"Invalid access 'eavesdrop' with conditionals other than bus");
 			return;
 		}
 	}
@@ -739,8 +768,8 @@ static bool mq_name_sysv(const char *n)
 }
 
 /* mqueue accesses: the words of @acc or a string of r/w letters. */
-static int mq_access(struct chk *c, struct ir_rule *r,
-		     const char *const *acc, uint32_t *mask)
+static int mq_access(struct chk *c, struct ir_rule *r, const char *const *acc,
+		     uint32_t *mask)
 {
 	const struct ir_strlist *l = &r->u.ipc.access;
 
@@ -771,10 +800,9 @@ static int mq_access(struct chk *c, struct ir_rule *r,
 
 static void check_mqueue(struct chk *c, struct ir_rule *r)
 {
-	static const char *const acc[] = { "r",	     "read",	"w",
-					   "write",  "rw",	"create",
-					   "open",   "delete",	"getattr",
-					   "setattr", NULL };
+	static const char *const acc[] = {
+		"r",	"read",	  "w",	     "write",	"rw", "create",
+		"open", "delete", "getattr", "setattr", NULL};
 	struct ir_ipc_rule *m = &r->u.ipc;
 	const char *type = NULL;
 
@@ -792,9 +820,10 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 		if (!strcmp(cl->name, "type")) {
 			type = cl->values.v[0];
 			if (strcmp(type, "posix") && strcmp(type, "sysv")) {
-				chk_error(c, cl->loc,
-					  "mqueue type='%s' is not posix or sysv",
-					  type);
+				chk_error(
+					c, cl->loc,
+					"mqueue type='%s' is not posix or sysv",
+					type);
 				return;
 			}
 		}
@@ -803,7 +832,8 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 		if (chk_expand(c, r->scope, &m->name, r->loc, false))
 			return;
 		if (type && !strcmp(type, "sysv") && !mq_name_sysv(m->name)) {
-			chk_error(c, r->loc, "mqueue type=sysv invalid name '%s'",
+			chk_error(c, r->loc,
+				  "mqueue type=sysv invalid name '%s'",
 				  m->name);
 			return;
 		}
@@ -814,8 +844,9 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 			return;
 		}
 		if (!mq_name_posix(m->name) && !mq_name_sysv(m->name)) {
-			chk_error(c, r->loc,
-				  "message queue names must begin with a / or be a positive integer");
+			chk_error(
+				c, r->loc,
+				"message queue names must begin with a / or be a positive integer");
 			return;
 		}
 		if (!type)
@@ -831,7 +862,7 @@ static void check_mqueue(struct chk *c, struct ir_rule *r)
 
 static void check_io_uring(struct chk *c, struct ir_rule *r)
 {
-	static const char *const acc[] = { "sqpoll", "override_creds", NULL };
+	static const char *const acc[] = {"sqpoll", "override_creds", NULL};
 	struct ir_ipc_rule *u = &r->u.ipc;
 
 	if (ipc_access(c, r, "io_uring", acc, &u->access_mask))
@@ -889,17 +920,26 @@ void chk_rule_ipc(struct chk *c, struct ir_rule *r)
 static const char *mount_inverse(const char *f)
 {
 	static const char *const pairs[][2] = {
-		{ "ro", "rw" },		{ "r", "rw" },
-		{ "read-only", "rw" },	{ "w", "ro" },
-		{ "suid", "nosuid" },	{ "dev", "nodev" },
-		{ "exec", "noexec" },	{ "sync", "async" },
-		{ "mand", "nomand" },	{ "atime", "noatime" },
-		{ "diratime", "nodiratime" }, { "acl", "noacl" },
-		{ "relatime", "norelatime" }, { "iversion", "noiversion" },
-		{ "strictatime", "nostrictatime" },
-		{ "lazytime", "nolazytime" }, { "user", "nouser" },
-		{ "symfollow", "nosymfollow" }, { "verbose", "silent" },
-		{ "loud", "silent" },
+		{"ro", "rw"},
+		{"r", "rw"},
+		{"read-only", "rw"},
+		{"w", "ro"},
+		{"suid", "nosuid"},
+		{"dev", "nodev"},
+		{"exec", "noexec"},
+		{"sync", "async"},
+		{"mand", "nomand"},
+		{"atime", "noatime"},
+		{"diratime", "nodiratime"},
+		{"acl", "noacl"},
+		{"relatime", "norelatime"},
+		{"iversion", "noiversion"},
+		{"strictatime", "nostrictatime"},
+		{"lazytime", "nolazytime"},
+		{"user", "nouser"},
+		{"symfollow", "nosymfollow"},
+		{"verbose", "silent"},
+		{"loud", "silent"},
 	};
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
@@ -914,10 +954,15 @@ static const char *mount_inverse(const char *f)
 static bool is_propagation(const char *f)
 {
 	static const char *const p[] = {
-		"unbindable", "make-unbindable", "runbindable",
-		"make-runbindable", "private", "make-private", "rprivate",
-		"make-rprivate", "slave", "make-slave", "rslave", "make-rslave",
-		"shared", "make-shared", "rshared", "make-rshared", NULL,
+		"unbindable",  "make-unbindable",
+		"runbindable", "make-runbindable",
+		"private",     "make-private",
+		"rprivate",    "make-rprivate",
+		"slave",       "make-slave",
+		"rslave",      "make-rslave",
+		"shared",      "make-shared",
+		"rshared",     "make-rshared",
+		NULL,
 	};
 
 	return in_words(f, p);
@@ -928,8 +973,7 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 	struct ir_mount_rule *m = &r->u.mount;
 	bool prop = false, remount = false;
 
-	if (m->has_source &&
-	    chk_expand_pathexpr(c, r->scope, &m->source, true))
+	if (m->has_source && chk_expand_pathexpr(c, r->scope, &m->source, true))
 		return;
 	if (m->has_mountpoint &&
 	    chk_expand_pathexpr(c, r->scope, &m->mountpoint, true))
@@ -956,8 +1000,9 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 			return;
 		}
 		if (cl->op != IR_COND_EQ && cl->op != IR_COND_IN) {
-			chk_error(c, cl->loc,
-				  "only \"=\" and 'in' allowed in conditions of mount rules");
+			chk_error(
+				c, cl->loc,
+				"only \"=\" and 'in' allowed in conditions of mount rules");
 			return;
 		}
 		if (!opts)
@@ -981,8 +1026,9 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 				continue;
 			for (size_t j = 0; j < cl->values.n; j++) {
 				if (!strcmp(cl->values.v[j], inv)) {
-					chk_error(c, cl->loc,
-						  "conflicting flags in the rule");
+					chk_error(
+						c, cl->loc,
+						"conflicting flags in the rule");
 					return;
 				}
 			}
@@ -990,20 +1036,23 @@ void chk_rule_mount(struct chk *c, struct ir_rule *r)
 	}
 	if (prop && m->kind == IR_MOUNT_MOUNT && m->has_source &&
 	    m->has_mountpoint) {
-		chk_error(c, r->loc,
-			  "source and mount point cannot be used at the same time for propagation type flags");
+		chk_error(
+			c, r->loc,
+			"source and mount point cannot be used at the same time for propagation type flags");
 		return;
 	}
 	if (remount && m->kind == IR_MOUNT_MOUNT && m->has_source &&
 	    m->has_mountpoint) {
-		chk_error(c, r->loc,
-			  "source and mount point cannot be used at the same time for remount");
+		chk_error(
+			c, r->loc,
+			"source and mount point cannot be used at the same time for remount");
 		return;
 	}
 	if (prop && m->kind == IR_MOUNT_MOUNT && m->has_source &&
 	    !m->has_mountpoint)
-		diag_warn(c->cu, WARN_DEPRECATED, r->loc,
-			  "propagation rule with a source only: using it as the mount point");
+		diag_warn(
+			c->cu, WARN_DEPRECATED, r->loc,
+			"propagation rule with a source only: using it as the mount point");
 	if (!chk_feat(c, "mount"))
 		chk_not_enforced(c, r, "mount");
 }
@@ -1056,13 +1105,9 @@ static bool rl_size_unit(const char *u, unsigned long long *mul)
 	static const struct {
 		const char *u;
 		unsigned long long m;
-	} t[] = { { "", 1 },
-		  { "K", 1ull << 10 },
-		  { "KB", 1ull << 10 },
-		  { "M", 1ull << 20 },
-		  { "MB", 1ull << 20 },
-		  { "G", 1ull << 30 },
-		  { "GB", 1ull << 30 } };
+	} t[] = {{"", 1},	    {"K", 1ull << 10},	{"KB", 1ull << 10},
+		 {"M", 1ull << 20}, {"MB", 1ull << 20}, {"G", 1ull << 30},
+		 {"GB", 1ull << 30}};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (!strcmp(t[i].u, u)) {
@@ -1078,27 +1123,27 @@ static bool rl_time_unit(const char *u, unsigned long long *us)
 		const char *u;
 		unsigned long long m;
 	} t[] = {
-		{ "us", 1 },
-		{ "microsecond", 1 },
-		{ "microseconds", 1 },
-		{ "ms", 1000 },
-		{ "millisecond", 1000 },
-		{ "milliseconds", 1000 },
-		{ "s", 1000000 },
-		{ "sec", 1000000 },
-		{ "second", 1000000 },
-		{ "seconds", 1000000 },
-		{ "min", 60000000ull },
-		{ "minute", 60000000ull },
-		{ "minutes", 60000000ull },
-		{ "h", 3600000000ull },
-		{ "hour", 3600000000ull },
-		{ "hours", 3600000000ull },
-		{ "d", 86400000000ull },
-		{ "day", 86400000000ull },
-		{ "days", 86400000000ull },
-		{ "week", 604800000000ull },
-		{ "weeks", 604800000000ull },
+		{"us", 1},
+		{"microsecond", 1},
+		{"microseconds", 1},
+		{"ms", 1000},
+		{"millisecond", 1000},
+		{"milliseconds", 1000},
+		{"s", 1000000},
+		{"sec", 1000000},
+		{"second", 1000000},
+		{"seconds", 1000000},
+		{"min", 60000000ull},
+		{"minute", 60000000ull},
+		{"minutes", 60000000ull},
+		{"h", 3600000000ull},
+		{"hour", 3600000000ull},
+		{"hours", 3600000000ull},
+		{"d", 86400000000ull},
+		{"day", 86400000000ull},
+		{"days", 86400000000ull},
+		{"week", 604800000000ull},
+		{"weeks", 604800000000ull},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
@@ -1145,7 +1190,7 @@ void chk_rule_rlimit(struct chk *c, struct ir_rule *r)
 		}
 		rl->limit = (uint64_t)amt;
 		goto gate;
-	case 0: /* cpu */
+	case 0:	 /* cpu */
 	case 15: /* rttime */
 		if (amt < 0) {
 			chk_error(c, r->loc, "RLIMIT '%s' invalid value %s",
@@ -1155,8 +1200,8 @@ void chk_rule_rlimit(struct chk *c, struct ir_rule *r)
 		if (!*unit) {
 			diag_warn(c->cu, WARN_MISSING, r->loc,
 				  "RLIMIT '%s' value has no unit, assuming %s",
-				  rl->resource, id ? "microseconds" :
-						     "seconds");
+				  rl->resource,
+				  id ? "microseconds" : "seconds");
 			mul = id ? 1 : 1000000;
 		} else if (!rl_time_unit(unit, &mul)) {
 			chk_error(c, r->loc, "RLIMIT '%s' invalid value %s",
@@ -1167,15 +1212,16 @@ void chk_rule_rlimit(struct chk *c, struct ir_rule *r)
 		if (id == 0) {
 			rl->limit /= 1000000;
 			if (rl->limit < 1) {
-				chk_error(c, r->loc,
-					  "RLIMIT '%s %s' < minimum value of 1s",
-					  rl->resource, v);
+				chk_error(
+					c, r->loc,
+					"RLIMIT '%s %s' < minimum value of 1s",
+					rl->resource, v);
 				return;
 			}
 		}
 		goto gate;
-	case 6: /* nproc */
-	case 7: /* nofile */
+	case 6:	 /* nproc */
+	case 7:	 /* nofile */
 	case 10: /* locks */
 	case 11: /* sigpending */
 	case 14: /* rtprio */

@@ -88,8 +88,8 @@ static bool subset(const struct fe_strlist *a, const struct fe_strlist *b)
 }
 
 /* Parses a single-element set as a C long (base 0); 1 if numeric. */
-static int as_number(const struct fe_strlist *s, struct src_loc loc,
-		     long *out, struct cu *cu)
+static int as_number(const struct fe_strlist *s, struct src_loc loc, long *out,
+		     struct cu *cu)
 {
 	char *end;
 
@@ -202,9 +202,10 @@ static int eval(struct fe_symtab *st, const struct fe_env *env,
 		} else if (strcasecmp(c->name, "false") == 0) {
 			*out = false;
 		} else {
-			diag_error(cu, c->loc,
-				   "Invalid boolean : '%s' is not true or false",
-				   c->name);
+			diag_error(
+				cu, c->loc,
+				"Invalid boolean : '%s' is not true or false",
+				c->name);
 			return -EINVAL;
 		}
 		return 0;

@@ -14,13 +14,13 @@ struct fe_symtab;
 struct fe_env;
 
 enum fe_cond_kind {
-	FE_COND_BOOLVAR, /* $b */
-	FE_COND_DEFINED_SET, /* defined @{v} */
+	FE_COND_BOOLVAR,      /* $b */
+	FE_COND_DEFINED_SET,  /* defined @{v} */
 	FE_COND_DEFINED_BOOL, /* defined $b */
-	FE_COND_WORD, /* bare true/false (any case) [5.0] */
+	FE_COND_WORD,	      /* bare true/false (any case) [5.0] */
 	FE_COND_NOT,
 	FE_COND_AND, /* [5.0] */
-	FE_COND_OR, /* [5.0] */
+	FE_COND_OR,  /* [5.0] */
 	FE_COND_CMP, /* operand cmp operand [5.0] */
 };
 
@@ -37,16 +37,16 @@ enum fe_cond_cmp {
 /* An operand of a comparison: a set variable or a literal word. */
 struct fe_cond_operand {
 	const char *text; /* "@{v}"/"@v" for a variable, else the word */
-	bool is_var; /* text names a set variable */
+	bool is_var;	  /* text names a set variable */
 };
 
 /* One node of a condition expression. */
 struct fe_cond {
 	enum fe_cond_kind kind;
 	struct src_loc loc; /* first token of the node */
-	const char *name; /* BOOLVAR, DEFINED_*: the reference; WORD: word */
-	struct fe_cond *l, *r; /* NOT: l; AND, OR: l and r */
-	enum fe_cond_cmp cmp; /* CMP */
+	const char *name;   /* BOOLVAR, DEFINED_*: the reference; WORD: word */
+	struct fe_cond *l, *r;	     /* NOT: l; AND, OR: l and r */
+	enum fe_cond_cmp cmp;	     /* CMP */
 	struct fe_cond_operand a, b; /* CMP operands */
 };
 

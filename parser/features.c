@@ -78,8 +78,8 @@ static int parse_entry(struct feat_parser *p, struct feat_node *n, int depth)
 	}
 	skip_blanks(p);
 	if (p->pos >= p->len || p->s[p->pos] != '{') {
-		p->err = arena_sprintf(p->a, "expected '{' after '%s'",
-				       n->name);
+		p->err =
+			arena_sprintf(p->a, "expected '{' after '%s'", n->name);
 		return -EINVAL;
 	}
 	p->pos++;
@@ -140,7 +140,7 @@ static int parse_entries(struct feat_parser *p, struct feat_node *parent,
 int feat_parse(struct arena *a, const char *text, size_t len,
 	       struct features **out, const char **err)
 {
-	struct feat_parser p = { a, text, len, 0, NULL };
+	struct feat_parser p = {a, text, len, 0, NULL};
 	struct features *f = arena_alloc(a, sizeof(*f));
 
 	f->root = arena_alloc(a, sizeof(*f->root));
@@ -255,7 +255,7 @@ static int flatten_dir(int dfd, struct flat *b, int depth)
 int feat_load(struct arena *a, const char *path, struct features **out,
 	      const char **err)
 {
-	struct flat b = { 0 };
+	struct flat b = {0};
 	struct stat sb;
 	int rc;
 
@@ -281,8 +281,7 @@ int feat_load(struct arena *a, const char *path, struct features **out,
 	return rc;
 }
 
-const struct feat_node *feat_lookup(const struct features *f,
-				    const char *path)
+const struct feat_node *feat_lookup(const struct features *f, const char *path)
 {
 	const struct feat_node *n;
 
@@ -324,8 +323,7 @@ const char *feat_value(const struct features *f, const char *path)
 	return n ? n->value : NULL;
 }
 
-bool feat_has_word(const struct features *f, const char *path,
-		   const char *word)
+bool feat_has_word(const struct features *f, const char *path, const char *word)
 {
 	const char *v = feat_value(f, path);
 	size_t wl = strlen(word);

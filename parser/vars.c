@@ -36,9 +36,9 @@ struct fe_env {
 	enum fe_bind_kind kind;
 	const char *const *vals; /* raw values (set, builtin) */
 	size_t nvals;
-	bool bval; /* boolean value */
-	unsigned depth; /* scope depth that made it */
-	struct src_loc loc; /* assignment */
+	bool bval;		   /* boolean value */
+	unsigned depth;		   /* scope depth that made it */
+	struct src_loc loc;	   /* assignment */
 	const struct fe_env *prev; /* older binding */
 };
 
@@ -52,7 +52,7 @@ struct fe_deferred {
 	const char *const *vals;
 	size_t nvals;
 	struct src_loc loc;
-	unsigned dir; /* directory nesting level it belongs to */
+	unsigned dir;	/* directory nesting level it belongs to */
 	unsigned depth; /* scope depth of the assignment */
 	struct fe_deferred *next;
 };
@@ -139,8 +139,7 @@ const char *fe_var_name(struct fe_symtab *st, const char *ref)
 	return arena_intern(st->a, ref);
 }
 
-int fe_var_check_name(struct fe_symtab *st, const char *ref,
-		      struct src_loc loc)
+int fe_var_check_name(struct fe_symtab *st, const char *ref, struct src_loc loc)
 {
 	const char *name = fe_var_name(st, ref);
 
@@ -165,8 +164,7 @@ int fe_var_check_name(struct fe_symtab *st, const char *ref,
  * profiles' @{attach_path}/@{exec_path}; a user variable of that name
  * stays visible through the hide.
  */
-static const struct fe_env *env_find(const struct fe_env *env,
-				     const char *name)
+static const struct fe_env *env_find(const struct fe_env *env, const char *name)
 {
 	bool hidden = false;
 
@@ -279,9 +277,10 @@ int fe_var_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
 			return 0;
 		}
 		if (!old) {
-			diag_error(st->cu, loc,
-				   "variable @{%s} was not previously declared, but is being assigned additional values",
-				   name);
+			diag_error(
+				st->cu, loc,
+				"variable @{%s} was not previously declared, but is being assigned additional values",
+				name);
 			return -EINVAL;
 		}
 		return set_add(st, old, vals, n, loc);
@@ -297,16 +296,17 @@ int fe_var_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
 	return 0;
 }
 
-int fe_bool_assign(struct fe_symtab *st, const char *ref,
-		   enum fe_assign_op op, bool value, struct src_loc loc)
+int fe_bool_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
+		   bool value, struct src_loc loc)
 {
 	const char *name = fe_var_name(st, ref);
 	const struct fe_env *old = env_find(st->head, name);
 	struct fe_env *b;
 
 	if (op == FE_ASSIGN_ADD) {
-		diag_error(st->cu, loc,
-			   "Invalid assignment += not allowed with boolean variables");
+		diag_error(
+			st->cu, loc,
+			"Invalid assignment += not allowed with boolean variables");
 		return -EINVAL;
 	}
 	if (old && (op == FE_ASSIGN_EQ || old->kind != FE_BIND_BOOL)) {
@@ -330,9 +330,10 @@ int fe_bool_assign_word(struct fe_symtab *st, const char *ref,
 		return fe_bool_assign(st, ref, op, true, loc);
 	if (strcasecmp(word, "false") == 0)
 		return fe_bool_assign(st, ref, op, false, loc);
-	diag_error(st->cu, loc,
-		   "Invalid boolean assignment for ($%s): %s is not true or false",
-		   fe_var_name(st, ref), word);
+	diag_error(
+		st->cu, loc,
+		"Invalid boolean assignment for ($%s): %s is not true or false",
+		fe_var_name(st, ref), word);
 	return -EINVAL;
 }
 
@@ -353,8 +354,8 @@ static const char *escape_name(struct fe_symtab *st, const char *s)
 static void bind_builtin(struct fe_symtab *st, const char *name,
 			 const char *val)
 {
-	struct fe_env *b = bind_new(st, name, FE_BIND_BUILTIN,
-				    (struct src_loc){ 0, 0, 0 });
+	struct fe_env *b =
+		bind_new(st, name, FE_BIND_BUILTIN, (struct src_loc){0, 0, 0});
 	const char **v = arena_alloc(st->a, sizeof(*v));
 
 	v[0] = val;
@@ -372,13 +373,11 @@ static void bind_builtins(struct fe_symtab *st, const char *hname,
 		return;
 	}
 	bind_new(st, st->n_attach_path, FE_BIND_HIDE,
-		 (struct src_loc){ 0, 0, 0 });
-	bind_new(st, st->n_exec_path, FE_BIND_HIDE,
-		 (struct src_loc){ 0, 0, 0 });
+		 (struct src_loc){0, 0, 0});
+	bind_new(st, st->n_exec_path, FE_BIND_HIDE, (struct src_loc){0, 0, 0});
 }
 
-void fe_scope_enter(struct fe_symtab *st, const char *hname,
-		    const char *attach)
+void fe_scope_enter(struct fe_symtab *st, const char *hname, const char *attach)
 {
 	struct fe_scope_save *s = arena_alloc(st->a, sizeof(*s));
 
@@ -438,9 +437,10 @@ int fe_symtab_dir_end(struct fe_symtab *st)
 		*pp = d->next;
 		old = env_find(st->head, d->name);
 		if (!old || old->kind == FE_BIND_BOOL) {
-			diag_error(st->cu, d->loc,
-				   "variable @{%s} was not previously declared, but is being assigned additional values",
-				   d->name);
+			diag_error(
+				st->cu, d->loc,
+				"variable @{%s} was not previously declared, but is being assigned additional values",
+				d->name);
 			rc = -EINVAL;
 			continue;
 		}
@@ -475,8 +475,8 @@ bool fe_bool_defined(struct fe_symtab *st, const struct fe_env *env,
 	return b && b->kind == FE_BIND_BOOL;
 }
 
-int fe_bool_get(struct fe_symtab *st, const struct fe_env *env,
-		const char *ref, struct src_loc loc, bool *out)
+int fe_bool_get(struct fe_symtab *st, const struct fe_env *env, const char *ref,
+		struct src_loc loc, bool *out)
 {
 	const char *name = fe_var_name(st, ref);
 	const struct fe_env *b = env_find(env, name);
@@ -495,7 +495,7 @@ int fe_bool_get(struct fe_symtab *st, const struct fe_env *env,
 struct var_ref {
 	size_t start, end;
 	const char *name; /* interned */
-	bool in_class; /* inside [...] */
+	bool in_class;	  /* inside [...] */
 };
 
 /* Note [var-ref-syntax]: a reference is "@{" [A-Za-z][A-Za-z0-9_]* "}"
@@ -537,9 +537,8 @@ static bool find_ref(struct fe_symtab *st, const char *s, size_t from,
 			continue;
 		r->start = i;
 		r->end = j + 1;
-		r->name = arena_intern(st->a,
-				       arena_strndup(st->a, s + i + 2,
-						     j - i - 2));
+		r->name = arena_intern(
+			st->a, arena_strndup(st->a, s + i + 2, j - i - 2));
 		r->in_class = cls;
 		return true;
 	}
@@ -574,15 +573,17 @@ static const struct fe_env *lookup_set(struct fe_symtab *st,
 			diag_error(st->cu, loc,
 				   "Failed to find declaration for: %s", name);
 		else
-			diag_error(st->cu, loc,
-				   "Found reference to variable %s, but is never declared",
-				   name);
+			diag_error(
+				st->cu, loc,
+				"Found reference to variable %s, but is never declared",
+				name);
 		return NULL;
 	}
 	if (b->kind == FE_BIND_BOOL) {
-		diag_error(st->cu, loc,
-			   "Found reference to set variable %s, but declared boolean",
-			   name);
+		diag_error(
+			st->cu, loc,
+			"Found reference to set variable %s, but declared boolean",
+			name);
 		return NULL;
 	}
 	return b;
@@ -641,18 +642,20 @@ static int dfs_visit(struct fe_symtab *st, const struct fe_env *env,
 			if (n->color == 2)
 				continue;
 			if (n->color == 1) {
-				diag_error(st->cu, loc,
-					   "Variable @{%s} is referenced recursively (by @{%s})",
-					   r.name, b->name);
+				diag_error(
+					st->cu, loc,
+					"Variable @{%s} is referenced recursively (by @{%s})",
+					r.name, b->name);
 				return -EINVAL;
 			}
 			c = lookup_set(st, env, r.name, true, loc);
 			if (!c)
 				return -EINVAL;
 			if (level > 200) {
-				diag_error(st->cu, loc,
-					   "Variable @{%s} is referenced recursively (by @{%s})",
-					   r.name, b->name);
+				diag_error(
+					st->cu, loc,
+					"Variable @{%s} is referenced recursively (by @{%s})",
+					r.name, b->name);
 				return -EINVAL;
 			}
 			if (dfs_visit(st, env, d, c, level + 1, loc))
@@ -734,28 +737,31 @@ int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 		   const char *in, struct src_loc loc, bool collapse,
 		   const char **out)
 {
-	struct hbuf buf[2] = { { 0 }, { 0 } };
-	struct dfs d = { 0 };
+	struct hbuf buf[2] = {{0}, {0}};
+	struct dfs d = {0};
 	const char *s = in;
 	struct var_ref r;
 	int cur = 0, rc = 0;
 
 	while (find_ref(st, s, 0, &r)) {
-		const struct fe_env *b = lookup_set(st, env, r.name, false, loc);
+		const struct fe_env *b =
+			lookup_set(st, env, r.name, false, loc);
 
 		if (!b || check_closure(st, env, b, &d, loc)) {
 			rc = -EINVAL;
 			goto out_free;
 		}
 		if (r.in_class && b->nvals > 1)
-			diag_warn(st->cu, WARN_FORMAT, loc,
-				  "multi-valued variable @{%s} expanded inside a character class",
-				  r.name);
+			diag_warn(
+				st->cu, WARN_FORMAT, loc,
+				"multi-valued variable @{%s} expanded inside a character class",
+				r.name);
 		substitute(&buf[cur], s, &r, b);
 		if (buf[cur].n > FE_EXPAND_MAX) {
-			diag_error(st->cu, loc,
-				   "Variable expansion of '%.64s' exceeds %d bytes",
-				   in, FE_EXPAND_MAX);
+			diag_error(
+				st->cu, loc,
+				"Variable expansion of '%.64s' exceeds %d bytes",
+				in, FE_EXPAND_MAX);
 			rc = -EINVAL;
 			goto out_free;
 		}
@@ -764,9 +770,10 @@ int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 	}
 	if (s != in) {
 		if (has_dslash_start(s) && !has_dslash_start(in))
-			diag_warn(st->cu, WARN_FORMAT, loc,
-				  "'%s' begins with '//' after variable expansion",
-				  in);
+			diag_warn(
+				st->cu, WARN_FORMAT, loc,
+				"'%s' begins with '//' after variable expansion",
+				in);
 		s = arena_strdup(st->a, s);
 	}
 	if (collapse)
@@ -787,9 +794,10 @@ static int expand_list_rec(struct fe_symtab *st, const struct fe_env *env,
 	const struct fe_env *b;
 
 	if (++d->work > FE_EXPAND_MAX_WORK) {
-		diag_error(st->cu, loc,
-			   "Variable expansion needs more than %d substitutions",
-			   FE_EXPAND_MAX_WORK);
+		diag_error(
+			st->cu, loc,
+			"Variable expansion needs more than %d substitutions",
+			FE_EXPAND_MAX_WORK);
 		return -EINVAL;
 	}
 
@@ -800,9 +808,10 @@ static int expand_list_rec(struct fe_symtab *st, const struct fe_env *env,
 			if (strcmp(acc->v[i], s) == 0)
 				return 0;
 		if (acc->n >= FE_EXPAND_MAX_ITEMS) {
-			diag_error(st->cu, loc,
-				   "Variable expansion yields more than %d values",
-				   FE_EXPAND_MAX_ITEMS);
+			diag_error(
+				st->cu, loc,
+				"Variable expansion yields more than %d values",
+				FE_EXPAND_MAX_ITEMS);
 			return -EINVAL;
 		}
 		if (acc->n == *cap) {
@@ -835,7 +844,7 @@ static int expand_list_rec(struct fe_symtab *st, const struct fe_env *env,
 int fe_expand_list(struct fe_symtab *st, const struct fe_env *env,
 		   const char *in, struct src_loc loc, struct fe_strlist *out)
 {
-	struct dfs d = { 0 };
+	struct dfs d = {0};
 	size_t cap = 0;
 
 	out->v = NULL;
@@ -883,8 +892,8 @@ const char *fe_collapse_slashes(struct fe_symtab *st, const char *in)
 	sb_init(&b, st->a);
 	sb_put(&b, p, i);
 	for (size_t j = i; p[j]; j++) {
-		if (p[j] == '/' && b.n > 0 && b.s[b.n - 1] == '/' &&
-		    j > 0 && p[j - 1] == '/')
+		if (p[j] == '/' && b.n > 0 && b.s[b.n - 1] == '/' && j > 0 &&
+		    p[j - 1] == '/')
 			continue;
 		sb_put(&b, p + j, 1);
 	}

@@ -22,8 +22,8 @@ struct fe_env; /* opaque, immutable: the variables visible at one point */
 
 /* Assignment operators of language.md 1.9.1. */
 enum fe_assign_op {
-	FE_ASSIGN_EQ = 0, /* =  */
-	FE_ASSIGN_ADD, /* += */
+	FE_ASSIGN_EQ = 0,  /* =  */
+	FE_ASSIGN_ADD,	   /* += */
 	FE_ASSIGN_DEFAULT, /* ?= [5.0] */
 	FE_ASSIGN_REPLACE, /* := [5.0] */
 };
@@ -100,8 +100,8 @@ int fe_var_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
  *
  * Return: 0 or -EINVAL with the error recorded.
  */
-int fe_bool_assign(struct fe_symtab *st, const char *ref,
-		   enum fe_assign_op op, bool value, struct src_loc loc);
+int fe_bool_assign(struct fe_symtab *st, const char *ref, enum fe_assign_op op,
+		   bool value, struct src_loc loc);
 
 /**
  * fe_bool_assign_word - as fe_bool_assign() with a "true"/"false" word
@@ -148,7 +148,8 @@ void fe_scope_leave(struct fe_symtab *st);
  */
 const struct fe_env *fe_env_with_builtins(struct fe_symtab *st,
 					  const struct fe_env *env,
-					  const char *hname, const char *attach);
+					  const char *hname,
+					  const char *attach);
 
 /**
  * fe_symtab_dir_begin - a directory include starts (language.md 7.5.3)
@@ -208,8 +209,8 @@ bool fe_bool_defined(struct fe_symtab *st, const struct fe_env *env,
  * Return: 0, or -EINVAL after "Unset boolean variable $b used in
  * if-expression".
  */
-int fe_bool_get(struct fe_symtab *st, const struct fe_env *env,
-		const char *ref, struct src_loc loc, bool *out);
+int fe_bool_get(struct fe_symtab *st, const struct fe_env *env, const char *ref,
+		struct src_loc loc, bool *out);
 
 /**
  * fe_var_values - the fully expanded value set of a set variable (nested

@@ -52,7 +52,7 @@ static int teardown(void **state)
 
 static void use_features(struct fx *f, const char *rel)
 {
-	static const char *const dirs[] = { "../shared", "/work/shared" };
+	static const char *const dirs[] = {"../shared", "/work/shared"};
 	struct features *ft = NULL;
 	const char *err;
 	char path[512];
@@ -130,8 +130,8 @@ static void test_known_capabilities_resolve(void **state)
 
 	ok(f, P("  capability chown sys_admin checkpoint_restore,"));
 	r = f->pol->profiles->rules;
-	assert_int_equal(r->u.cap.caps[0], (1ull << 0) | (1ull << 21) |
-						   (1ull << 40));
+	assert_int_equal(r->u.cap.caps[0],
+			 (1ull << 0) | (1ull << 21) | (1ull << 40));
 }
 
 static void test_capability_from_features_mask(void **state)
@@ -260,12 +260,14 @@ static void test_disconnected_path_flag(void **state)
 {
 	struct fx *f = *state;
 
-	ok(f, "@{v}=/bar\n/t flags=(attach_disconnected.path=@{v}/foo//) {\n}\n");
+	ok(f,
+	   "@{v}=/bar\n/t flags=(attach_disconnected.path=@{v}/foo//) {\n}\n");
 	assert_string_equal(f->pol->profiles->pflags.disconnected_path,
 			    "/bar/foo");
 	err(f, "@{v}=bar/\n/t flags=(attach_disconnected.path=@{v}) {\n}\n",
 	    "attach_disconnected path must begin with a /");
-	err(f, "/t flags=(attach_disconnected.ipc=/a, no_attach_disconnected) {\n}\n",
+	err(f,
+	    "/t flags=(attach_disconnected.ipc=/a, no_attach_disconnected) {\n}\n",
 	    "conflicts");
 }
 

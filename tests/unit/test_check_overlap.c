@@ -97,6 +97,5 @@ int main(void)
 #undef T
 	};
 
-	return cmocka_run_group_tests_name("check_overlap", tests, NULL,
-					   NULL);
+	return cmocka_run_group_tests_name("check_overlap", tests, NULL, NULL);
 }

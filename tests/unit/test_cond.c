@@ -26,15 +26,15 @@ struct fx {
 	struct arena *a;
 };
 
-static const struct src_loc L = { 0, 1, 1 };
+static const struct src_loc L = {0, 1, 1};
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *one[] = { "/srv/demo/", "/var/lib/demo/" };
-	const char *lvl[] = { "3" };
-	const char *hex[] = { "0x10" };
-	const char *word[] = { "abc" };
+	const char *one[] = {"/srv/demo/", "/var/lib/demo/"};
+	const char *lvl[] = {"3"};
+	const char *hex[] = {"0x10"};
+	const char *word[] = {"abc"};
 
 	f->dc.warn_enabled = WARN_ALL;
 	f->opts.diag = &f->dc;
@@ -60,8 +60,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct fe_cond *leaf(struct fx *f, enum fe_cond_kind k,
-			    const char *n)
+static struct fe_cond *leaf(struct fx *f, enum fe_cond_kind k, const char *n)
 {
 	return fe_cond_leaf(f->a, k, n, L);
 }
@@ -151,22 +150,22 @@ static void test_in_and_equality(void **state)
 {
 	struct fx *f = *state;
 
-	assert_true(eval_ok(f, cmp(f, FE_CMP_IN, "/srv/demo/", false,
-				   "@{DATA}", true)));
-	assert_false(eval_ok(f, cmp(f, FE_CMP_IN, "/srv/other/", false,
-				    "@{DATA}", true)));
-	assert_true(eval_ok(f, cmp(f, FE_CMP_EQ, "@{DATA}", true, "@{DATA}",
-				   true)));
-	assert_true(eval_ok(f, cmp(f, FE_CMP_NE, "@{DATA}", true,
-				   "/srv/demo/", false)));
+	assert_true(eval_ok(
+		f, cmp(f, FE_CMP_IN, "/srv/demo/", false, "@{DATA}", true)));
+	assert_false(eval_ok(
+		f, cmp(f, FE_CMP_IN, "/srv/other/", false, "@{DATA}", true)));
+	assert_true(eval_ok(
+		f, cmp(f, FE_CMP_EQ, "@{DATA}", true, "@{DATA}", true)));
+	assert_true(eval_ok(
+		f, cmp(f, FE_CMP_NE, "@{DATA}", true, "/srv/demo/", false)));
 }
 
 static void test_numeric_comparison_base0(void **state)
 {
 	struct fx *f = *state;
 
-	assert_true(eval_ok(f, cmp(f, FE_CMP_GE, "@{LEVEL}", true, "2",
-				   false)));
+	assert_true(
+		eval_ok(f, cmp(f, FE_CMP_GE, "@{LEVEL}", true, "2", false)));
 	assert_true(eval_ok(f, cmp(f, FE_CMP_GT, "@{HEX}", true, "15", false)));
 	assert_false(eval_ok(f, cmp(f, FE_CMP_LT, "010", false, "8", false)));
 }
@@ -175,8 +174,8 @@ static void test_lexicographic_comparison(void **state)
 {
 	struct fx *f = *state;
 
-	assert_true(eval_ok(f, cmp(f, FE_CMP_LT, "@{WORD}", true, "abd",
-				   false)));
+	assert_true(
+		eval_ok(f, cmp(f, FE_CMP_LT, "@{WORD}", true, "abd", false)));
 }
 
 static void test_mixed_number_word_is_error(void **state)
@@ -199,9 +198,10 @@ static void test_out_of_range_number_is_error(void **state)
 {
 	struct fx *f = *state;
 
-	eval_err(f, cmp(f, FE_CMP_LT, "99999999999999999999999", false, "1",
-			false),
-		 "Value out of valid range");
+	eval_err(
+		f,
+		cmp(f, FE_CMP_LT, "99999999999999999999999", false, "1", false),
+		"Value out of valid range");
 }
 
 int main(void)

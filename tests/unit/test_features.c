@@ -32,8 +32,8 @@ static int teardown(void **state)
 /* The shared directory next to the repository, or NULL. */
 static const char *shared_dir(void)
 {
-	static const char *const cands[] = { "../shared", "../../shared",
-					     "/work/shared" };
+	static const char *const cands[] = {"../shared", "../../shared",
+					    "/work/shared"};
 	struct stat sb;
 
 	for (size_t i = 0; i < sizeof(cands) / sizeof(*cands); i++)
@@ -105,11 +105,9 @@ static void test_parse_rejects_unbalanced_braces(void **state)
 	struct features *f;
 	const char *err = NULL;
 
-	assert_int_equal(feat_parse(*state, t1, strlen(t1), &f, &err),
-			 -EINVAL);
+	assert_int_equal(feat_parse(*state, t1, strlen(t1), &f, &err), -EINVAL);
 	assert_non_null(err);
-	assert_int_equal(feat_parse(*state, t2, strlen(t2), &f, &err),
-			 -EINVAL);
+	assert_int_equal(feat_parse(*state, t2, strlen(t2), &f, &err), -EINVAL);
 }
 
 static void test_parse_rejects_missing_open_brace(void **state)
@@ -118,14 +116,13 @@ static void test_parse_rejects_missing_open_brace(void **state)
 	struct features *f;
 	const char *err = NULL;
 
-	assert_int_equal(feat_parse(*state, t, strlen(t), &f, &err),
-			 -EINVAL);
+	assert_int_equal(feat_parse(*state, t, strlen(t), &f, &err), -EINVAL);
 }
 
 static void test_load_debian_61_features(void **state)
 {
-	struct features *f = load_shared(*state,
-					 "features/linux-6.1-debian.features");
+	struct features *f =
+		load_shared(*state, "features/linux-6.1-debian.features");
 
 	if (!f)
 		skip();
@@ -145,10 +142,14 @@ static void test_load_debian_61_features(void **state)
 static void test_load_every_corpus_features_file(void **state)
 {
 	static const char *const files[] = {
-		"features.af_inet", "features.all", "features.dbus",
+		"features.af_inet",
+		"features.all",
+		"features.dbus",
 		"features.extended-perms-no-policydb",
-		"features.extended-perms-policydb", "features.mount",
-		"features.mount+dbus", "features.nopolicydb",
+		"features.extended-perms-policydb",
+		"features.mount",
+		"features.mount+dbus",
+		"features.nopolicydb",
 	};
 	char rel[256];
 
@@ -167,8 +168,8 @@ static void test_load_every_corpus_features_file(void **state)
 
 static void test_features_all_has_dbus_and_old_network(void **state)
 {
-	struct features *f = load_shared(*state,
-					 "corpus/features_files/features.all");
+	struct features *f =
+		load_shared(*state, "corpus/features_files/features.all");
 
 	if (!f)
 		skip();
@@ -199,8 +200,8 @@ static void test_load_directory_tree_flattens_sorted(void **state)
 	fputs("0xffffff\n", fp);
 	fclose(fp);
 	assert_int_equal(feat_load(*state, d, &f, &err), 0);
-	assert_string_equal(f->text,
-			    "capability {0xffffff\n}\ndomain {stack {yes\n}\n}\n");
+	assert_string_equal(
+		f->text, "capability {0xffffff\n}\ndomain {stack {yes\n}\n}\n");
 	assert_true(feat_has(f, "domain/stack"));
 	snprintf(p, sizeof(p), "%s/domain/stack", d);
 	unlink(p);

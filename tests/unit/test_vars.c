@@ -32,8 +32,7 @@ static int setup(void **state)
 	f->dc.warn_enabled = WARN_ALL;
 	f->opts.diag = &f->dc;
 	f->cu = cu_create(&f->opts, "t.sd");
-	cu_add_file(f->cu, "t.sd", "", 0,
-		    (struct src_loc){ UINT32_MAX, 0, 0 });
+	cu_add_file(f->cu, "t.sd", "", 0, (struct src_loc){UINT32_MAX, 0, 0});
 	f->st = fe_symtab_create(f->cu);
 	*state = f;
 	return 0;
@@ -48,7 +47,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct src_loc L = { 0, 1, 1 };
+static const struct src_loc L = {0, 1, 1};
 
 static void set(struct fx *f, const char *name, enum fe_assign_op op,
 		const char *vals, int rc)
@@ -77,9 +76,9 @@ static void expand_fails(struct fx *f, const char *in)
 {
 	const char *out = NULL;
 
-	assert_int_equal(fe_expand_glob(f->st, fe_symtab_env(f->st), in, L,
-					true, &out),
-			 -EINVAL);
+	assert_int_equal(
+		fe_expand_glob(f->st, fe_symtab_env(f->st), in, L, true, &out),
+		-EINVAL);
 }
 
 static const char *last_msg(struct fx *f)
@@ -122,8 +121,7 @@ static void test_nested_references_expand(void **state)
 
 	set(f, "@{A}", FE_ASSIGN_EQ, "/a /b", 0);
 	set(f, "@{B}", FE_ASSIGN_EQ, "@{A}/c @{A}/d", 0);
-	assert_string_equal(expand(f, "@{B}", false),
-			    "{{/a,/b}/c,{/a,/b}/d}");
+	assert_string_equal(expand(f, "@{B}", false), "{{/a,/b}/c,{/a,/b}/d}");
 }
 
 static void test_expansion_inside_alternation(void **state)
@@ -146,8 +144,7 @@ static void test_slash_filter_keeps_two_leading(void **state)
 {
 	struct fx *f = *state;
 
-	assert_string_equal(fe_collapse_slashes(f->st, "//host/x"),
-			    "//host/x");
+	assert_string_equal(fe_collapse_slashes(f->st, "//host/x"), "//host/x");
 	assert_string_equal(fe_collapse_slashes(f->st, "///x//y/"), "/x/y/");
 }
 
@@ -184,8 +181,9 @@ static void test_undeclared_reference_is_error(void **state)
 	struct fx *f = *state;
 
 	expand_fails(f, "/x/@{NOPE}");
-	assert_string_equal(last_msg(f),
-			    "Found reference to variable NOPE, but is never declared");
+	assert_string_equal(
+		last_msg(f),
+		"Found reference to variable NOPE, but is never declared");
 }
 
 static void test_recursion_is_error(void **state)
@@ -223,8 +221,9 @@ static void test_append_to_undeclared_is_error(void **state)
 	struct fx *f = *state;
 
 	set(f, "@{X}", FE_ASSIGN_ADD, "/a", -EINVAL);
-	assert_string_equal(last_msg(f),
-			    "variable @{X} was not previously declared, but is being assigned additional values");
+	assert_string_equal(
+		last_msg(f),
+		"variable @{X} was not previously declared, but is being assigned additional values");
 }
 
 static void test_append_adds_values(void **state)
@@ -252,18 +251,17 @@ static void test_bool_assign_and_errors(void **state)
 	struct fx *f = *state;
 	bool v = false;
 
-	assert_int_equal(fe_bool_assign_word(f->st, "$B", FE_ASSIGN_EQ,
-					     "TRUE", L),
-			 0);
-	assert_int_equal(fe_bool_get(f->st, fe_symtab_env(f->st), "${B}", L,
-				     &v),
-			 0);
+	assert_int_equal(
+		fe_bool_assign_word(f->st, "$B", FE_ASSIGN_EQ, "TRUE", L), 0);
+	assert_int_equal(
+		fe_bool_get(f->st, fe_symtab_env(f->st), "${B}", L, &v), 0);
 	assert_true(v);
-	assert_int_equal(fe_bool_assign_word(f->st, "$C", FE_ASSIGN_EQ, "yes",
-					     L),
-			 -EINVAL);
-	assert_string_equal(last_msg(f),
-			    "Invalid boolean assignment for ($C): yes is not true or false");
+	assert_int_equal(
+		fe_bool_assign_word(f->st, "$C", FE_ASSIGN_EQ, "yes", L),
+		-EINVAL);
+	assert_string_equal(
+		last_msg(f),
+		"Invalid boolean assignment for ($C): yes is not true or false");
 	assert_int_equal(fe_bool_assign(f->st, "$B", FE_ASSIGN_ADD, true, L),
 			 -EINVAL);
 	assert_int_equal(fe_bool_assign(f->st, "$B", FE_ASSIGN_EQ, true, L),
@@ -274,12 +272,12 @@ static void test_set_and_bool_share_namespace(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(fe_bool_assign(f->st, "$X", FE_ASSIGN_EQ, true, L),
-			 0);
+	assert_int_equal(fe_bool_assign(f->st, "$X", FE_ASSIGN_EQ, true, L), 0);
 	set(f, "@{X}", FE_ASSIGN_EQ, "/a", -EINVAL);
 	expand_fails(f, "/@{X}");
-	assert_string_equal(last_msg(f),
-			    "Found reference to set variable X, but declared boolean");
+	assert_string_equal(
+		last_msg(f),
+		"Found reference to set variable X, but declared boolean");
 }
 
 static void test_unset_boolean_is_error(void **state)
@@ -287,11 +285,12 @@ static void test_unset_boolean_is_error(void **state)
 	struct fx *f = *state;
 	bool v;
 
-	assert_int_equal(fe_bool_get(f->st, fe_symtab_env(f->st), "$nope", L,
-				     &v),
-			 -EINVAL);
-	assert_string_equal(last_msg(f),
-			    "Unset boolean variable $nope used in if-expression");
+	assert_int_equal(
+		fe_bool_get(f->st, fe_symtab_env(f->st), "$nope", L, &v),
+		-EINVAL);
+	assert_string_equal(
+		last_msg(f),
+		"Unset boolean variable $nope used in if-expression");
 }
 
 static void test_name_must_start_with_letter(void **state)
@@ -405,9 +404,9 @@ static void test_expand_list_cross_product(void **state)
 
 	set(f, "@{A}", FE_ASSIGN_EQ, "a b", 0);
 	set(f, "@{B}", FE_ASSIGN_EQ, "1 2", 0);
-	assert_int_equal(fe_expand_list(f->st, fe_symtab_env(f->st),
-					"@{A}-@{B}", L, &l),
-			 0);
+	assert_int_equal(
+		fe_expand_list(f->st, fe_symtab_env(f->st), "@{A}-@{B}", L, &l),
+		0);
 	assert_int_equal(l.n, 4);
 	assert_string_equal(l.v[0], "a-1");
 	assert_string_equal(l.v[3], "b-2");
@@ -420,9 +419,8 @@ static void test_var_values_sorted_unique(void **state)
 
 	set(f, "@{A}", FE_ASSIGN_EQ, "z a", 0);
 	set(f, "@{B}", FE_ASSIGN_EQ, "@{A} a", 0);
-	assert_int_equal(fe_var_values(f->st, fe_symtab_env(f->st), "@{B}", L,
-				       &l),
-			 0);
+	assert_int_equal(
+		fe_var_values(f->st, fe_symtab_env(f->st), "@{B}", L, &l), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "a");
 	assert_string_equal(l.v[1], "z");
@@ -455,9 +453,9 @@ static void test_exponential_list_expansion_is_bounded(void **state)
 		snprintf(val, sizeof(val), "@{V%d} @{V%d}x", i - 1, i - 1);
 		set(f, name, FE_ASSIGN_EQ, val, 0);
 	}
-	assert_int_equal(fe_expand_list(f->st, fe_symtab_env(f->st),
-					"@{V39}", L, &l),
-			 -EINVAL);
+	assert_int_equal(
+		fe_expand_list(f->st, fe_symtab_env(f->st), "@{V39}", L, &l),
+		-EINVAL);
 }
 
 int main(void)
