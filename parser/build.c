@@ -6,6 +6,7 @@
 #include "fe_int.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,6 +537,48 @@ void fe_build_if_end(struct fe_parser *p)
 
 /* --- profiles ----------------------------------------------------------- */
 
+/* Header errors are reported when the profile's body closes, as upstream
+ * does from its profile reduction, so a syntax error inside the body is
+ * reported first.
+ */
+struct fe_pending {
+	struct src_loc loc;
+	const char *msg;
+	struct fe_pending *next;
+};
+
+static void fe_pend(struct fe_parser *p, struct src_loc loc, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+static void fe_pend(struct fe_parser *p, struct src_loc loc, const char *fmt,
+		    ...)
+{
+	struct fe_pending *e = arena_alloc(p->arena, sizeof(*e));
+	struct fe_pending **tail = &p->pending;
+	va_list ap;
+	int n;
+	char *buf;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	buf = arena_alloc(p->arena, (size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
+	e->loc = loc;
+	e->msg = buf;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = e;
+}
+
+static void fe_pend_flush(struct fe_parser *p, struct fe_pending *list)
+{
+	for (struct fe_pending *e = list; e; e = e->next)
+		diag_error(p->cu, e->loc, "%s", e->msg);
+}
+
 /* Split ":ns:name" / ":ns://name" into namespace and name. */
 static bool fe_split_ns(struct fe_parser *p, const char *s, struct src_loc loc,
 			const char **ns, const char **name)
@@ -548,11 +591,11 @@ static bool fe_split_ns(struct fe_parser *p, const char *s, struct src_loc loc,
 		return true;
 	end = strchr(s + 1, ':');
 	if (!end) {
-		diag_error(p->cu, loc, "Namespace not terminated: %s", s);
+		fe_pend(p, loc, "Namespace not terminated: %s", s);
 		return false;
 	}
 	if (end == s + 1) {
-		diag_error(p->cu, loc, "Empty namespace: %s", s);
+		fe_pend(p, loc, "Empty namespace: %s", s);
 		return false;
 	}
 	*ns = arena_strndup(p->arena, s + 1, (size_t)(end - s - 1));
@@ -560,7 +603,7 @@ static bool fe_split_ns(struct fe_parser *p, const char *s, struct src_loc loc,
 	if (strncmp(end, "//", 2) == 0)
 		end += 2;
 	if (!*end) {
-		diag_error(p->cu, loc,
+		fe_pend(p, loc,
 			   "Empty named transition profile name: %s", s);
 		return false;
 	}
@@ -598,13 +641,13 @@ static void fe_profile_xattrs(struct fe_parser *p, struct ir_profile *prof,
 	if (!h->xattrs.name)
 		return;
 	if (strcmp(h->xattrs.name, "xattrs")) {
-		diag_error(p->cu, h->xattrs.loc,
+		fe_pend(p, h->xattrs.loc,
 			   "profile id: invalid conditional group %s=()",
 			   h->xattrs.name);
 		return;
 	}
 	if (h->kind == 2 && h->xattrs.conds)
-		diag_error(p->cu, h->xattrs.loc,
+		fe_pend(p, h->xattrs.loc,
 			   "hat profiles can't use xattrs matches");
 	for (struct ir_cond *c = h->xattrs.conds; c; c = c->next) {
 		struct ir_xattr *x = arena_alloc(p->arena, sizeof(*x));
@@ -623,7 +666,7 @@ static void fe_profile_identities(struct fe_parser *p,
 {
 	for (size_t i = 0; ids && i < ids->n; i++)
 		if (ids->v[i][0] != '/' && strchr(ids->v[i], ' '))
-			diag_error(p->cu, ids->loc,
+			fe_pend(p, ids->loc,
 				   "Space character not allowed in identities: '%s'",
 				   ids->v[i]);
 	prof->identities = fe_strlist(ids);
@@ -668,20 +711,20 @@ struct ir_profile *fe_build_profile_begin(struct fe_parser *p,
 	prof->parent = parent;
 	prof->scope = fe_symtab_env(p->st);
 	if (name[0] == '&')
-		diag_error(p->cu, h->loc,
+		fe_pend(p, h->loc,
 			   "Profile names must begin with a '/' or a namespace");
 	fe_split_ns(p, name, h->loc, &prof->ns, &prof->name);
 	if (prof->ns && parent)
-		diag_error(p->cu, h->loc,
+		fe_pend(p, h->loc,
 			   "child profiles and hats cannot have a namespace");
 	if (prof->name[0] != '/' && !prof->keyword && !prof->ns)
-		diag_error(p->cu, h->loc,
+		fe_pend(p, h->loc,
 			   "Profile names must begin with a '/', namespace or keyword 'profile' or 'hat'.");
 	if (h->attach) {
 		prof->attach = h->attach->glob;
 		prof->attach_loc = h->attach->loc;
 		if (prof->attach[0] != '/' && strncmp(prof->attach, "@{", 2))
-			diag_error(p->cu, h->attach->loc,
+			fe_pend(p, h->attach->loc,
 				   "Profile attachment must begin with a '/' or variable.");
 	}
 	fe_profile_xattrs(p, prof, h);
@@ -692,6 +735,8 @@ struct ir_profile *fe_build_profile_begin(struct fe_parser *p,
 			  "hat %s declared outside of a profile", prof->name);
 	fe_ctr_push(p, FE_CTR_PROFILE, fe_live(p), h->loc);
 	p->ctr->prof = prof;
+	p->ctr->pending = p->pending;
+	p->pending = NULL;
 	p->ctr->saved_inc = p->inc;
 	p->inc = fe_incscope_new(p);
 	if (p->ctr->live)
@@ -704,6 +749,7 @@ void fe_build_profile_end(struct fe_parser *p, struct ir_profile *prof,
 {
 	struct fe_ctr *c = p->ctr;
 
+	fe_pend_flush(p, c->pending);
 	prof->rules = c->rules;
 	prof->rules_tail = c->rules_tail;
 	prof->children = c->children;
@@ -1037,7 +1083,8 @@ void fe_build_alias(struct fe_parser *p, struct ir_pathexpr *from,
 	struct ir_alias **tail = &p->pol->aliases;
 
 	if (p->seen_profile) {
-		diag_fatal(p->cu, loc, "syntax error, unexpected TOK_ALIAS");
+		diag_fatal(p->cu, loc,
+			   "syntax error, unexpected TOK_ALIAS, expecting end of file");
 		return;
 	}
 	fe_build_no_sub(p, from, "alias rules");

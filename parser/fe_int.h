@@ -83,6 +83,7 @@ enum fe_ctr_kind {
 };
 
 struct fe_incscope; /* include-once set of one scope (include.c) */
+struct fe_pending; /* a header error waiting for the body's end */
 
 struct fe_ctr {
 	enum fe_ctr_kind kind;
@@ -92,6 +93,7 @@ struct fe_ctr {
 	struct ir_profile *children, *children_tail;
 	struct ir_profile *prof; /* PROFILE: the profile being built */
 	struct fe_incscope *saved_inc; /* PROFILE: the enclosing include scope */
+	struct fe_pending *pending; /* PROFILE: header errors, reported at } */
 	struct fe_ctr *up;
 	struct src_loc loc; /* the '{' */
 };
@@ -122,6 +124,7 @@ struct fe_parser {
 	bool strict; /* --strict */
 	FILE *pp_out; /* -p output, or NULL */
 	struct fe_incscope *inc; /* include-once set of the current scope */
+	struct fe_pending *pending; /* header errors of the profile begun */
 };
 
 /* --- fe.c ---------------------------------------------------------------- */

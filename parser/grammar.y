@@ -163,10 +163,11 @@ static void fe_loc_default(FE_YYLTYPE *cur, const FE_YYLTYPE *rhs, int n)
 %token TOK_FLAGS
 %token TOK_IDENTITIES
 %token TOK_PLUS
+%token <id> TOK_SET_VAR_ASSIGN "TOK_SET_VAR"
 
 %type <ival> opt_profile_flag assign_op opt_rule_mode opt_owner_flag
 %type <ival> opt_exec_mode
-%type <flag> opt_audit_flag opt_subset_flag
+%type <flag> opt_audit_flag opt_subset_flag opt_file
 %type <hdr> profile_head
 %type <prof> profile_start child_start
 %type <id> opt_id opt_id_or_var id_or_var opt_named_transition
@@ -214,7 +215,7 @@ assign_op: TOK_EQUALS		{ $$ = FE_ASSIGN_EQ; }
 	| TOK_OVERRIDE_ASSIGN	{ $$ = FE_ASSIGN_REPLACE; }
 	;
 
-varassign: TOK_SET_VAR assign_op valuelist
+varassign: TOK_SET_VAR_ASSIGN assign_op valuelist
 		{ fe_build_set_assign(p, NULL, $1->glob, $2, $3, @1.first); }
 	| TOK_BOOL_VAR assign_op expr
 		{ fe_build_bool_assign(p, NULL, $1, $2, $3, @1.first); }
@@ -447,15 +448,21 @@ opt_exec_mode: %empty	{ $$ = IR_EXECMOD_NONE; }
 	;
 
 file_rule: TOK_FILE TOK_END_OF_RULE	{ $$ = fe_build_file_bare(p, @1.first); }
-	| TOK_FILE file_rule_tail	{ $$ = fe_build_file_mod(p, $2, true, -1); }
-	| file_rule_tail		{ $$ = $1; }
+	| opt_file file_rule_tail
+		{ $$ = fe_build_file_mod(p, $2, $1, -1); }
 	;
 
-file_rule_tail: TOK_UNSAFE frule
-		{ $$ = fe_build_file_mod(p, $2, false, IR_EXECMOD_UNSAFE); }
-	| TOK_SAFE frule
-		{ $$ = fe_build_file_mod(p, $2, false, IR_EXECMOD_SAFE); }
-	| frule	{ $$ = $1; }
+opt_file: %empty	{ $$ = false; }
+	| TOK_FILE	{ $$ = true; }
+	;
+
+file_rule_tail: opt_exec_mode frule
+		{ $$ = fe_build_file_mod(p, $2, false, $1); }
+	| opt_exec_mode id_or_var file_perms id_or_var
+		{
+			fe_build_rule_missing_eol(p, $2, @2.first);
+			YYABORT;
+		}
 	;
 
 frule:	id_or_var file_perms opt_named_transition TOK_END_OF_RULE
@@ -467,11 +474,6 @@ frule:	id_or_var file_perms opt_named_transition TOK_END_OF_RULE
 		{
 			$$ = fe_build_file(p, $3, $1, @1.first, $4, true, $2,
 					   @1.first);
-		}
-	| id_or_var file_perms id_or_var
-		{
-			fe_build_rule_missing_eol(p, $1, @1.first);
-			YYABORT;
 		}
 	;
 
@@ -700,5 +702,7 @@ const char *fe_lex_token_name(int tok)
 {
 	if (tok == 0)
 		return "end of file";
+	if (tok == TOK_SET_VAR_ASSIGN)
+		return "TOK_SET_VAR";
 	return yysymbol_name(YYTRANSLATE(tok));
 }
