@@ -98,6 +98,14 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c | $(GEN_HDRS)
 	$(CC) $(CFLAGS_ALL) $(GEN_CFLAGS) -Iparser -Idfa -Ibackend -c -o $@ $<
 
 # --- ordinary objects ----------------------------------------------------
+# Every object waits for the generated headers; naming them explicitly
+# makes them "ought to exist", so make never falls back to the generic
+# rule below for a test or parser object in a fresh build directory.
+UNIT_OBJ = $(patsubst tests/unit/%.c,$(B)/obj/tests/unit/%.o,$(UNIT_SRC))
+TOOL_OBJ = $(patsubst tools/%.c,$(B)/obj/tools/%.o,$(TOOL_SRC))
+$(LIB_OBJ) $(PARSER_OBJ) $(DFA_OBJ) $(BACKEND_OBJ) $(CLI_OBJ) \
+	$(UNIT_HELPER_OBJ) $(UNIT_OBJ) $(TOOL_OBJ): | $(GEN_HDRS)
+
 $(B)/obj/parser/%.o: parser/%.c | $(GEN_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Iparser -c -o $@ $<
