@@ -168,9 +168,11 @@ check-headers:
 
 example: $(PROGS)
 	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
-		-I examples --syntax-only examples/profiles/
-	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
 		-I examples -N examples/profiles/
+	$(B)/apparmor_parser --config-file=/dev/null -M examples/abi/linux-6.1 \
+		-I examples -Q -o $(B)/example.bin examples/profiles/
+	$(B)/aa-policy dump $(B)/example.bin | grep -E '^(profile|  (mode|caps|file|policydb))' || true
+	@echo "example: compiled examples/profiles/ to $(B)/example.bin ($$(wc -c < $(B)/example.bin) bytes)"
 
 check-kernel: $(PROGS)
 	tests/kernel/run.sh $(B)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "backend.h"
 #include "cu.h"
 #include "fe.h"
 #include "ir.h"
@@ -24,6 +25,9 @@ struct cli_run {
 	int rc;			 /* exit status of the last failure */
 	bool stop;		 /* --abort-on-error after a failure */
 	bool told_unimplemented; /* the backend message was printed */
+	char *obuf; /* -o: every unit's writes, written at the end */
+	size_t olen, ocap;
+	bool ofailed; /* a unit failed: -o writes nothing */
 };
 
 static struct cli cli_state;
@@ -31,6 +35,7 @@ static struct cli cli_state;
 static void cli_fail(struct cli_run *r, int rc)
 {
 	r->rc = rc;
+	r->ofailed = true;
 	if (r->c->abort_on_error)
 		r->stop = true;
 }
@@ -46,6 +51,106 @@ static bool cli_needs_backend(const struct cli *c)
 	return true;
 }
 
+/* Whether the action is served by compiling alone: -S, -o, or -a/-r
+ * with -Q (no kernel write). Loading into the kernel is not written yet.
+ */
+static bool cli_compile_only(const struct cli *c)
+{
+	if (c->actions & (CLI_ACT_STDOUT | CLI_ACT_OFILE))
+		return true;
+	return c->skip_kernel_load && !(c->actions & CLI_ACT_REMOVE);
+}
+
+static void cli_obuf_add(struct cli_run *r, const uint8_t *p, size_t n)
+{
+	if (r->olen + n > r->ocap) {
+		r->ocap = (r->olen + n) * 2;
+		r->obuf = xrealloc(r->obuf, r->ocap);
+	}
+	memcpy(r->obuf + r->olen, p, n);
+	r->olen += n;
+}
+
+/* Compile @pol and send its writes where the action says. */
+static void cli_compile(struct cli_run *r, struct cu *cu,
+			const struct ir_policy *pol)
+{
+	const struct cli *c = r->c;
+	struct be_options bo = { 0 };
+	struct be_result res = { 0 };
+
+	bo.kernel = c->kernel_features;
+	bo.policy = c->policy_features ? c->policy_features
+				       : c->kernel_features;
+	bo.force_complain = c->complain || cu->opts->complain;
+	bo.extension_downgrade = c->extension_downgrade;
+	if (be_compile(cu, pol, &bo, &res) != 0 || diag_error_count(cu)) {
+		cli_fail(r, 1);
+		return;
+	}
+	for (size_t i = 0; i < res.nwrites; i++) {
+		const struct be_write *w = &res.writes[i];
+
+		if (c->actions & CLI_ACT_STDOUT) {
+			if (fwrite(w->data, 1, w->len, stdout) != w->len) {
+				fprintf(stderr, "%s: Unable to write to stdout\n",
+					c->progname);
+				cli_fail(r, 1);
+				return;
+			}
+		} else if (c->actions & CLI_ACT_OFILE) {
+			cli_obuf_add(r, w->data, w->len);
+		}
+	}
+}
+
+/* -o: write every unit's output to a temporary file beside the target
+ * and rename it into place, so a failure never leaves a partial file.
+ */
+static void cli_write_ofile(struct cli_run *r)
+{
+	const struct cli *c = r->c;
+	char *tmp = NULL;
+	FILE *f;
+	int ok;
+
+	if (!(c->actions & CLI_ACT_OFILE) || !c->ofile || r->ofailed)
+		return;
+	if (asprintf(&tmp, "%s.XXXXXX", c->ofile) < 0)
+		goto out_fail;
+	{
+		int fd = mkstemp(tmp);
+		mode_t mask = umask(0);
+
+		umask(mask);
+		if (fd < 0)
+			goto out_fail;
+		if (fchmod(fd, 0666 & ~mask) < 0) {
+			close(fd);
+			unlink(tmp);
+			goto out_fail;
+		}
+		f = fdopen(fd, "wb");
+		if (!f) {
+			close(fd);
+			unlink(tmp);
+			goto out_fail;
+		}
+	}
+	ok = fwrite(r->obuf ? r->obuf : "", 1, r->olen, f) == r->olen;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, c->ofile) < 0) {
+		unlink(tmp);
+		goto out_fail;
+	}
+	free(tmp);
+	return;
+out_fail:
+	free(tmp);
+	fprintf(stderr, "%s: Unable to write to output file\n", c->progname);
+	cli_fail(r, 1);
+}
+
 static void cli_backend_missing(struct cli_run *r)
 {
 	const struct cli *c = r->c;
@@ -53,15 +158,11 @@ static void cli_backend_missing(struct cli_run *r)
 
 	if (c->actions & CLI_ACT_REMOVE)
 		what = "removing profiles from the kernel";
-	else if (c->actions & (CLI_ACT_STDOUT | CLI_ACT_OFILE))
-		what = "binary policy output";
-	else if (c->skip_kernel_load)
-		what = "binary policy output (compiling for -Q)";
 	else
-		what = "binary policy output and kernel loading";
+		what = "loading policy into the kernel";
 	if (!r->told_unimplemented)
 		fprintf(stderr,
-			"%s: %s is not implemented yet; use --syntax-only, -p or -N to check policy\n",
+			"%s: %s is not implemented yet; use -S, -o or -Q to compile, or --syntax-only, -p or -N to check policy\n",
 			c->progname, what);
 	r->told_unimplemented = true;
 	cli_fail(r, 1);
@@ -138,7 +239,9 @@ static void cli_act(struct cli_run *r, struct cu *cu,
 			ir_dump(pol, stdout);
 		return;
 	}
-	if (cli_needs_backend(c))
+	if (cli_needs_backend(c) && cli_compile_only(c))
+		cli_compile(r, cu, pol);
+	else if (cli_needs_backend(c))
 		cli_backend_missing(r);
 }
 
@@ -362,7 +465,9 @@ int main(int argc, char **argv)
 		cli_unit(&r, NULL, NULL);
 	for (int i = first; i < argc && !r.stop; i++)
 		cli_operand(&r, argv[i]);
+	cli_write_ofile(&r);
 	fflush(stdout);
+	free(r.obuf);
 	arena_destroy(cli_state.arena);
 	return r.rc;
 }

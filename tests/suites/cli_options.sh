@@ -159,9 +159,29 @@ check extension_by_default 0 "" "" --config-file=empty.conf --syntax-only ext
 check strict_rejects_extension 1 "" \
 	"AppArmor parser error for ext in profile ext at line 2: extension set subtraction is not available in strict mode$nl" \
 	--config-file=empty.conf --strict --syntax-only ext
-check stdout_not_implemented 1 "" \
-	"$P: binary policy output is not implemented yet; use --syntax-only, -p or -N to check policy$nl" \
-	--config-file=empty.conf -S p1
+check kernel_load_not_implemented 1 "" \
+	"$P: loading policy into the kernel is not implemented yet; use -S, -o or -Q to compile, or --syntax-only, -p or -N to check policy$nl" \
+	--config-file=empty.conf -r p1
+
+# -S writes the blob to stdout; -o writes the same bytes to a file, and
+# leaves no file behind when a unit fails.
+n=$((n + 1))
+"$P" --config-file=empty.conf -QS p1 > s.bin 2> got.err
+rc=$?
+"$P" --config-file=empty.conf -Q -o o.bin p1 2>> got.err
+rc2=$?
+printf 'profile bad {\n  /x rz,\n}\n' > bad1
+"$P" --config-file=empty.conf -Q -o nofile.bin p1 bad1 2> /dev/null
+rc3=$?
+if [ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ -s s.bin ] && cmp -s s.bin o.bin &&
+	[ "$(head -c 11 s.bin | od -An -c | tr -d ' ')" = '004\b\0version\0' ] &&
+	[ $rc3 -eq 1 ] && [ ! -e nofile.bin ] && ! [ -s got.err ]; then
+	echo "ok stdout_and_ofile_write_the_same_blob"
+else
+	fail=$((fail + 1))
+	echo "FAIL stdout_and_ofile_write_the_same_blob: exits $rc $rc2 $rc3"; ls -l s.bin o.bin nofile.bin
+	cat got.err
+fi
 
 # Inputs that once crashed or hung the front end under the fuzzer
 # (tests/fuzz/regressions): each must now end cleanly, either way.
