@@ -462,6 +462,44 @@ static void test_dbus_not_enforced_on_61(void **state)
 	assert_true(has_warning(f, WARN_RULE_NOT_ENFORCED, "dbus"));
 }
 
+static void test_unix_rules_downgraded_on_61(void **state)
+{
+	struct fx *f = *state;
+
+	use_features(f, "features/linux-6.1-debian.features");
+	ok(f, P("  unix (send) type=stream,\n  deny unix (bind),"));
+	assert_true(has_warning(f, WARN_RULE_DOWNGRADED, "downgrading"));
+	assert_true(has_warning(f, WARN_RULE_NOT_ENFORCED, "deny unix"));
+}
+
+static void test_network_conditionals_downgraded_on_61(void **state)
+{
+	struct fx *f = *state;
+
+	use_features(f, "features/linux-6.1-debian.features");
+	ok(f, P("  network inet stream ip=127.0.0.1,"));
+	assert_true(has_warning(f, WARN_RULE_DOWNGRADED, "network"));
+}
+
+static void test_fs_conditional_on_file_rule(void **state)
+{
+	struct fx *f = *state;
+
+	err(f, P("  fs=proc /proc/sys/** r,"),
+	    "rule conditional 'fs' on file rules needs kernel support");
+	f->opts.extension_downgrade = true;
+	ok(f, P("  fs=proc /proc/sys/** r,"));
+	assert_true(has_warning(f, WARN_RULE_DOWNGRADED, "fs"));
+}
+
+static void test_missing_abi_warning(void **state)
+{
+	struct fx *f = *state;
+
+	ok(f, P("  /a r,"));
+	assert_true(has_warning(f, WARN_ABI, "missing feature abi"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +547,10 @@ int main(void)
 		T(test_glob_grouping_errors),
 		T(test_alias_duplicates_file_rules),
 		T(test_dbus_not_enforced_on_61),
+		T(test_unix_rules_downgraded_on_61),
+		T(test_network_conditionals_downgraded_on_61),
+		T(test_fs_conditional_on_file_rule),
+		T(test_missing_abi_warning),
 #undef T
 	};
 
