@@ -189,29 +189,6 @@ static const uint32_t *set_classes(struct bstate *st, uint32_t set)
 	return &U32(st->clist)[off - 1];
 }
 
-static uint32_t state_hash_of(void *env, uint32_t s)
-{
-	struct bstate *st = env;
-
-	return U32(st->shash)[s];
-}
-
-static uint32_t aset_hash_of(void *env, uint32_t a)
-{
-	struct bstate *st = env;
-	uint32_t lo = U32(st->aoff)[a], hi = U32(st->aoff)[a + 1];
-
-	return hash_words(&U32(st->aids)[lo], hi - lo);
-}
-
-static uint32_t val_hash_of(void *env, uint32_t v)
-{
-	struct bstate *st = env;
-
-	return hash_words(((struct dfa_accept *)st->vals.p)[v].v,
-			  DFA_ACCEPT_WORDS);
-}
-
 static uint32_t value_intern(struct bstate *st, const struct dfa_accept *v)
 {
 	struct dfa_ctx *c = st->c;
@@ -220,20 +197,20 @@ static uint32_t value_intern(struct bstate *st, const struct dfa_accept *v)
 	size_t j;
 
 	if ((st->vtab.n + 1) * 2 > st->vtab.cap)
-		dfa_htab_grow(c, &st->vtab, val_hash_of, st);
+		dfa_htab_grow(c, &st->vtab);
 	j = h & (st->vtab.cap - 1);
 	while (st->vtab.slot[j]) {
-		uint32_t id = st->vtab.slot[j] - 1;
+		uint32_t id = dfa_htab_id(st->vtab.slot[j]);
 
 		vals = st->vals.p;
-		if (!memcmp(&vals[id], v, sizeof(*v)))
+		if (dfa_htab_hash(st->vtab.slot[j]) == h &&
+		    !memcmp(&vals[id], v, sizeof(*v)))
 			return id;
 		j = (j + 1) & (st->vtab.cap - 1);
 	}
 	vals = dfa_buf_reserve(c, &st->vals, sizeof(*v), st->vals.n + 1);
 	vals[st->vals.n] = *v;
-	st->vtab.slot[j] = (uint32_t)++st->vals.n;
-	st->vtab.n++;
+	dfa_htab_put(&st->vtab, j, (uint32_t)st->vals.n++, h);
 	return (uint32_t)(st->vals.n - 1);
 }
 
@@ -252,13 +229,13 @@ static int accept_intern(struct bstate *st, uint32_t *val)
 		return 0;
 	}
 	if ((st->atab.n + 1) * 2 > st->atab.cap)
-		dfa_htab_grow(c, &st->atab, aset_hash_of, st);
+		dfa_htab_grow(c, &st->atab);
 	j = h & (st->atab.cap - 1);
 	while (st->atab.slot[j]) {
-		uint32_t id = st->atab.slot[j] - 1;
+		uint32_t id = dfa_htab_id(st->atab.slot[j]);
 		uint32_t lo = U32(st->aoff)[id], hi = U32(st->aoff)[id + 1];
 
-		if (hi - lo == n &&
+		if (dfa_htab_hash(st->atab.slot[j]) == h && hi - lo == n &&
 		    !memcmp(&U32(st->aids)[lo], ids, n * sizeof(*ids))) {
 			*val = U32(st->aval)[id];
 			return 0;
@@ -275,8 +252,7 @@ static int accept_intern(struct bstate *st, uint32_t *val)
 	st->aids.n += n;
 	push_u32(c, &st->aoff, (uint32_t)st->aids.n);
 	push_u32(c, &st->aval, value_intern(st, &acc));
-	st->atab.slot[j] = a + 1;
-	st->atab.n++;
+	dfa_htab_put(&st->atab, j, a, h);
 	*val = U32(st->aval)[a];
 	return 0;
 }
@@ -321,10 +297,8 @@ static int state_new(struct bstate *st, size_t slot, uint32_t h,
 		return rc;
 	push_u32(c, &st->sval, val);
 	st->nstates++;
-	if (slot != SIZE_MAX) {
-		st->stab.slot[slot] = s + 1;
-		st->stab.n++;
-	}
+	if (slot != SIZE_MAX)
+		dfa_htab_put(&st->stab, slot, s, h);
 	*out = s;
 	return 0;
 }
@@ -337,16 +311,17 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	size_t j, n;
 
 	if ((st->stab.n + 1) * 2 > st->stab.cap)
-		dfa_htab_grow(c, &st->stab, state_hash_of, st);
+		dfa_htab_grow(c, &st->stab);
 	n = st->key.n;
 	h = hash_words(U32(st->key), n);
 	j = h & (st->stab.cap - 1);
 	while (st->stab.slot[j]) {
-		uint32_t s = st->stab.slot[j] - 1;
+		uint32_t s = dfa_htab_id(st->stab.slot[j]);
 		uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
 
-		if (hi - lo == n && !memcmp(&U32(st->keys)[lo], U32(st->key),
-					    n * sizeof(uint32_t))) {
+		if (dfa_htab_hash(st->stab.slot[j]) == h && hi - lo == n &&
+		    !memcmp(&U32(st->keys)[lo], U32(st->key),
+			    n * sizeof(uint32_t))) {
 			*out = s;
 			return 0;
 		}
@@ -635,11 +610,12 @@ static int build_start(struct bstate *st)
 	if (st->key.n) {
 		size_t j;
 
-		j = state_hash_of(st, s) & (st->stab.cap - 1);
+		uint32_t h = U32(st->shash)[s];
+
+		j = h & (st->stab.cap - 1);
 		while (st->stab.slot[j])
 			j = (j + 1) & (st->stab.cap - 1);
-		st->stab.slot[j] = s + 1;
-		st->stab.n++;
+		dfa_htab_put(&st->stab, j, s, h);
 	}
 	return 0;
 }

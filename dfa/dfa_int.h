@@ -44,9 +44,13 @@ struct dfa_buf {
 	size_t bytes; /* bytes allocated */
 };
 
-/* Open-addressing table of uint32 ids (stored id + 1, 0 = empty). */
+/*
+ * Open-addressing table of uint32 ids: a slot holds the key's hash in
+ * its high half and id + 1 in its low half (0 = empty), so probes compare
+ * hashes without touching the keys and growing never rehashes.
+ */
 struct dfa_htab {
-	uint32_t *slot; /* cap entries */
+	uint64_t *slot; /* cap entries */
 	size_t cap; /* power of two */
 	size_t n; /* entries used */
 	size_t own; /* arena_own slot */
@@ -92,8 +96,27 @@ void *dfa_buf_reserve(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
 void dfa_buf_release(struct dfa_ctx *c, struct dfa_buf *b);
 void dfa_htab_release(struct dfa_ctx *c, struct dfa_htab *h);
 void dfa_htab_init(struct dfa_ctx *c, struct dfa_htab *h, size_t cap);
-void dfa_htab_grow(struct dfa_ctx *c, struct dfa_htab *h,
-		   uint32_t (*hash_of)(void *env, uint32_t id), void *env);
+void dfa_htab_grow(struct dfa_ctx *c, struct dfa_htab *h);
+
+/* Id stored in a non-empty slot value @v. */
+static inline uint32_t dfa_htab_id(uint64_t v)
+{
+	return (uint32_t)v - 1;
+}
+
+/* Hash stored in a non-empty slot value @v. */
+static inline uint32_t dfa_htab_hash(uint64_t v)
+{
+	return (uint32_t)(v >> 32);
+}
+
+/* Store @id with hash @hash in empty slot @j of @h. */
+static inline void dfa_htab_put(struct dfa_htab *h, size_t j, uint32_t id,
+				uint32_t hash)
+{
+	h->slot[j] = (uint64_t)hash << 32 | ((uint64_t)id + 1);
+	h->n++;
+}
 
 static inline struct dfa_term *dfa_term_at(const struct dfa_ctx *c,
 					   uint32_t t)

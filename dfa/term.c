@@ -88,19 +88,18 @@ void dfa_htab_init(struct dfa_ctx *c, struct dfa_htab *h, size_t cap)
 		c->peak = c->bytes;
 }
 
-void dfa_htab_grow(struct dfa_ctx *c, struct dfa_htab *h,
-		   uint32_t (*hash_of)(void *env, uint32_t id), void *env)
+void dfa_htab_grow(struct dfa_ctx *c, struct dfa_htab *h)
 {
 	size_t cap = h->cap * 2;
-	uint32_t *s = xcalloc(cap, sizeof(*s));
+	uint64_t *s = xcalloc(cap, sizeof(*s));
 
 	for (size_t i = 0; i < h->cap; i++) {
-		uint32_t v = h->slot[i];
+		uint64_t v = h->slot[i];
 		size_t j;
 
 		if (!v)
 			continue;
-		j = hash_of(env, v - 1) & (cap - 1);
+		j = dfa_htab_hash(v) & (cap - 1);
 		while (s[j])
 			j = (j + 1) & (cap - 1);
 		s[j] = v;
@@ -140,11 +139,6 @@ static uint32_t set_hash(const struct dfa_byteset *s)
 	return h;
 }
 
-static uint32_t set_hash_of(void *env, uint32_t id)
-{
-	return set_hash(dfa_set_at(env, id));
-}
-
 uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s)
 {
 	uint32_t h = set_hash(s);
@@ -152,19 +146,20 @@ uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s)
 	struct dfa_byteset *v;
 
 	if ((c->shash.n + 1) * 2 > c->shash.cap)
-		dfa_htab_grow(c, &c->shash, set_hash_of, c);
+		dfa_htab_grow(c, &c->shash);
 	j = h & (c->shash.cap - 1);
 	while (c->shash.slot[j]) {
-		uint32_t id = c->shash.slot[j] - 1;
+		uint64_t e = c->shash.slot[j];
+		uint32_t id = dfa_htab_id(e);
 
-		if (!memcmp(dfa_set_at(c, id), s, sizeof(*s)))
+		if (dfa_htab_hash(e) == h &&
+		    !memcmp(dfa_set_at(c, id), s, sizeof(*s)))
 			return id;
 		j = (j + 1) & (c->shash.cap - 1);
 	}
 	v = dfa_buf_reserve(c, &c->sets, sizeof(*v), c->sets.n + 1);
 	v[c->sets.n] = *s;
-	c->shash.slot[j] = (uint32_t)++c->sets.n;
-	c->shash.n++;
+	dfa_htab_put(&c->shash, j, (uint32_t)c->sets.n++, h);
 	return (uint32_t)(c->sets.n - 1);
 }
 
@@ -225,11 +220,6 @@ static uint32_t term_hash(const struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	}
 	(void)c;
 	return mix32(h, a);
-}
-
-static uint32_t term_hash_of(void *env, uint32_t id)
-{
-	return dfa_term_at(env, id)->hash;
 }
 
 static bool term_equal(const struct dfa_ctx *c, uint32_t id, uint8_t kind,
@@ -307,11 +297,13 @@ static uint32_t term_intern(struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	uint32_t id;
 
 	if ((c->thash.n + 1) * 2 > c->thash.cap)
-		dfa_htab_grow(c, &c->thash, term_hash_of, c);
+		dfa_htab_grow(c, &c->thash);
 	j = h & (c->thash.cap - 1);
 	while (c->thash.slot[j]) {
-		id = c->thash.slot[j] - 1;
-		if (dfa_term_at(c, id)->hash == h &&
+		uint64_t e = c->thash.slot[j];
+
+		id = dfa_htab_id(e);
+		if (dfa_htab_hash(e) == h &&
 		    term_equal(c, id, kind, a, b, kids))
 			return id;
 		j = (j + 1) & (c->thash.cap - 1);
@@ -333,8 +325,7 @@ static uint32_t term_intern(struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	dfa_buf_reserve(c, &c->terms, sizeof(t), c->terms.n + 1);
 	*dfa_term_at(c, id) = t;
 	c->terms.n++;
-	c->thash.slot[j] = id + 1;
-	c->thash.n++;
+	dfa_htab_put(&c->thash, j, id, h);
 	return id;
 }
 
@@ -1054,8 +1045,8 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 	*empty = true;
 	dfa_buf_reserve(c, &queue, sizeof(uint32_t), 1);
 	((uint32_t *)queue.p)[queue.n++] = x;
-	seen.slot[seen_hash_of(NULL, x) & (seen.cap - 1)] = x + 1;
-	seen.n = 1;
+	dfa_htab_put(&seen, seen_hash_of(NULL, x) & (seen.cap - 1), x,
+		     seen_hash_of(NULL, x));
 	while (head < queue.n) {
 		uint32_t t = ((uint32_t *)queue.p)[head++];
 
@@ -1065,14 +1056,16 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 		}
 		for (unsigned b = 0; b < 256; b++) {
 			uint32_t d = dfa_deriv(c, t, (uint8_t)b);
+			uint32_t hd;
 			size_t j;
 
 			if (d == c->empty)
 				continue;
 			if ((seen.n + 1) * 2 > seen.cap)
-				dfa_htab_grow(c, &seen, seen_hash_of, NULL);
-			j = seen_hash_of(NULL, d) & (seen.cap - 1);
-			while (seen.slot[j] && seen.slot[j] != d + 1)
+				dfa_htab_grow(c, &seen);
+			hd = seen_hash_of(NULL, d);
+			j = hd & (seen.cap - 1);
+			while (seen.slot[j] && dfa_htab_id(seen.slot[j]) != d)
 				j = (j + 1) & (seen.cap - 1);
 			if (seen.slot[j])
 				continue;
@@ -1080,8 +1073,7 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 				rc = -E2BIG;
 				goto out;
 			}
-			seen.slot[j] = d + 1;
-			seen.n++;
+			dfa_htab_put(&seen, j, d, hd);
 			dfa_buf_reserve(c, &queue, sizeof(uint32_t),
 					queue.n + 1);
 			((uint32_t *)queue.p)[queue.n++] = d;
