@@ -46,7 +46,7 @@ enum ir_mode {
 
 enum ir_owner {
 	IR_OWNER_ANY = 0, /* both halves */
-	IR_OWNER_OWNER, /* owner (or user) */
+	IR_OWNER_OWNER,	  /* owner (or user) */
 	IR_OWNER_OTHER,
 };
 
@@ -62,9 +62,9 @@ struct ir_quals {
 /* The operator of a condition. */
 enum ir_cond_op {
 	IR_COND_EQ = 0, /* name=value or name=(v1 v2) */
-	IR_COND_IN, /* name in (v1 v2) */
+	IR_COND_IN,	/* name in (v1 v2) */
 	IR_COND_ASSIGN, /* name:=value (label:=) */
-	IR_COND_OTHER, /* any other operator text, kept for the error */
+	IR_COND_OTHER,	/* any other operator text, kept for the error */
 };
 
 /* A condition NAME OP VALUES of a mount, dbus, unix, network, signal,
@@ -93,7 +93,7 @@ enum ir_file_perm {
 /* Exec modes, language.md 3.2.3. */
 enum ir_xmode {
 	IR_X_NONE = 0, /* no exec permission */
-	IR_X_PLAIN, /* bare x (deny rules) */
+	IR_X_PLAIN,    /* bare x (deny rules) */
 	IR_X_IX,
 	IR_X_PX,
 	IR_X_CX,
@@ -114,29 +114,29 @@ enum ir_exec_mod {
 struct ir_file_rule {
 	struct ir_pathexpr path;
 	const char *perms_text; /* the permission word as written */
-	uint32_t perms; /* resolved: enum ir_file_perm bits */
-	enum ir_xmode xmode; /* resolved */
-	bool xsafe; /* resolved: uppercase P/C/U (secure exec) */
+	uint32_t perms;		/* resolved: enum ir_file_perm bits */
+	enum ir_xmode xmode;	/* resolved */
+	bool xsafe;		/* resolved: uppercase P/C/U (secure exec) */
 	enum ir_exec_mod exec_mod;
 	const char *target; /* text after ->, or NULL: the link target
 			       when the permissions have l and no x,
 			       else the exec transition target */
 	struct src_loc target_loc;
-	bool leading; /* permissions written before the path */
-	bool subset; /* 'subset' (leading form) */
-	bool bare; /* 'file,' alone: path /{**,}, perms_text NULL */
+	bool leading;	   /* permissions written before the path */
+	bool subset;	   /* 'subset' (leading form) */
+	bool bare;	   /* 'file,' alone: path /{**,}, perms_text NULL */
 	bool file_keyword; /* written with 'file' */
 };
 
 struct ir_link_rule {
-	struct ir_pathexpr name; /* new name */
+	struct ir_pathexpr name;   /* new name */
 	struct ir_pathexpr target; /* existing file */
 	bool subset;
 };
 
 struct ir_capability_rule {
 	struct ir_strlist names; /* empty: every capability */
-	uint64_t caps[2]; /* resolved: bit n = capability n */
+	uint64_t caps[2];	 /* resolved: bit n = capability n */
 };
 
 /* network, unix, dbus, signal, ptrace, userns, mqueue, io_uring: an
@@ -144,30 +144,30 @@ struct ir_capability_rule {
  */
 struct ir_net_rule {
 	struct ir_strlist access; /* leading or trailing access list */
-	bool trailing_access; /* written after domain/type ([EXT] 7.3) */
-	const char *domain; /* family word or NULL; a single word that
-			       fe_net_family_lookup() does not know is
-			       stored in type instead */
+	bool trailing_access;	  /* written after domain/type ([EXT] 7.3) */
+	const char *domain;	  /* family word or NULL; a single word that
+				     fe_net_family_lookup() does not know is
+				     stored in type instead */
 	const char *type; /* type or protocol word (tcp, udp, icmp) or NULL */
 	struct ir_strlist nl_protocols; /* netlink protocols ([EXT] 7.3) */
-	struct ir_cond *conds; /* local conditions (ip, port, ...) */
-	struct ir_cond *peer; /* peer=( ... ) conditions; label:= is
-				 name "label", op IR_COND_ASSIGN */
+	struct ir_cond *conds;		/* local conditions (ip, port, ...) */
+	struct ir_cond *peer;		/* peer=( ... ) conditions; label:= is
+					   name "label", op IR_COND_ASSIGN */
 	/* resolved */
-	uint32_t access_mask; /* backend-defined AA_NET_* bits */
-	int family; /* AF_* or -1 for any */
-	int sock_type; /* SOCK_* or -1 for any */
-	int protocol; /* -1 for any */
+	uint32_t access_mask;	/* backend-defined AA_NET_* bits */
+	int family;		/* AF_* or -1 for any */
+	int sock_type;		/* SOCK_* or -1 for any */
+	int protocol;		/* -1 for any */
 	uint32_t nl_proto_mask; /* bit n = NETLINK protocol n */
 };
 
 struct ir_ipc_rule {
 	struct ir_strlist access; /* access words as written */
-	struct ir_cond *conds; /* set=, type=, addr=, bus=, path=, ... */
-	struct ir_cond *peer; /* peer=( ... ) group (unix, dbus, io_uring);
-				 signal/ptrace peer=LABEL is in conds */
-	const char *name; /* mqueue queue name, or NULL */
-	uint32_t access_mask; /* resolved, backend-defined bits */
+	struct ir_cond *conds;	  /* set=, type=, addr=, bus=, path=, ... */
+	struct ir_cond *peer;	  /* peer=( ... ) group (unix, dbus, io_uring);
+				     signal/ptrace peer=LABEL is in conds */
+	const char *name;	  /* mqueue queue name, or NULL */
+	uint32_t access_mask;	  /* resolved, backend-defined bits */
 };
 
 enum ir_mount_kind {
@@ -183,7 +183,7 @@ struct ir_mount_rule {
 	struct ir_pathexpr source;
 	bool has_mountpoint;
 	struct ir_pathexpr mountpoint; /* remount/umount: their operand */
-	bool arrow; /* '->' written */
+	bool arrow;		       /* '->' written */
 };
 
 struct ir_pivot_rule {
@@ -204,12 +204,12 @@ struct ir_change_profile_rule {
 
 struct ir_rlimit_rule {
 	const char *resource; /* as written */
-	const char *value; /* "AMOUNT", "AMOUNT UNIT" (one blank, also
-			      when written glued: 1G is "1 G") or
-			      "infinity" */
+	const char *value;    /* "AMOUNT", "AMOUNT UNIT" (one blank, also
+				 when written glued: 1G is "1 G") or
+				 "infinity" */
 	/* resolved */
 	int resource_id; /* RLIMIT_* */
-	uint64_t limit; /* value in the kernel's unit; UINT64_MAX infinity */
+	uint64_t limit;	 /* value in the kernel's unit; UINT64_MAX infinity */
 };
 
 enum ir_rule_kind {
@@ -238,8 +238,8 @@ struct ir_rule {
 	struct src_loc loc; /* first token of the rule, qualifiers included */
 	struct ir_quals q;
 	struct ir_cond *rule_conds; /* fs= / label= ([EXT] 7.2), or NULL */
-	bool in_block; /* came from a qualifier block */
-	const void *scope; /* fe_symtab_env() snapshot at the rule */
+	bool in_block;		    /* came from a qualifier block */
+	const void *scope;	    /* fe_symtab_env() snapshot at the rule */
 	union {
 		struct ir_file_rule file;
 		struct ir_link_rule link;
@@ -283,9 +283,9 @@ struct ir_profile_flags {
 	bool chroot_attach, chroot_no_attach;
 	bool interruptible;
 	const char *disconnected_path; /* attach_disconnected.path */
-	const char *disconnected_ipc; /* attach_disconnected.ipc */
-	int kill_signal; /* 0: default */
-	int error_errno; /* 0: default */
+	const char *disconnected_ipc;  /* attach_disconnected.ipc */
+	int kill_signal;	       /* 0: default */
+	int error_errno;	       /* 0: default */
 };
 
 struct ir_xattr {
@@ -296,21 +296,21 @@ struct ir_xattr {
 };
 
 struct ir_profile {
-	const char *ns; /* namespace, or NULL */
-	const char *name; /* as written, without the namespace prefix */
+	const char *ns;	    /* namespace, or NULL */
+	const char *name;   /* as written, without the namespace prefix */
 	const char *attach; /* attachment glob, or NULL */
 	struct src_loc attach_loc;
-	bool is_hat; /* ^name or hat name */
+	bool is_hat;  /* ^name or hat name */
 	bool keyword; /* declared with 'profile' or 'hat' */
 	struct ir_xattr *xattrs;
-	struct ir_flag *flags; /* as written */
+	struct ir_flag *flags;		/* as written */
 	struct ir_profile_flags pflags; /* resolved */
-	struct ir_strlist identities; /* + identities=( ... ) [5.0] */
-	struct ir_profile *parent; /* NULL for a top-level profile */
+	struct ir_strlist identities;	/* + identities=( ... ) [5.0] */
+	struct ir_profile *parent;	/* NULL for a top-level profile */
 	struct ir_rule *rules, *rules_tail;
 	struct ir_profile *children, *children_tail; /* children and hats */
-	struct src_loc loc; /* the name token */
-	struct ir_profile *next; /* sibling */
+	struct src_loc loc;			     /* the name token */
+	struct ir_profile *next;		     /* sibling */
 	const void *scope; /* fe_symtab_env() snapshot before the profile's
 			      own scope (what its header sees) */
 };
@@ -327,7 +327,7 @@ struct ir_policy {
 	struct ir_alias *aliases;
 	const char *abi; /* first abi name, as written, or NULL */
 	struct src_loc abi_loc;
-	bool abi_quoted; /* abi "path" rather than <name> */
+	bool abi_quoted;    /* abi "path" rather than <name> */
 	const void *symtab; /* the front end's variable table */
 };
 

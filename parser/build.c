@@ -180,9 +180,8 @@ static size_t fe_operand_len(const char *s, size_t n)
 	return i;
 }
 
-struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p,
-					 const char *text, size_t len,
-					 struct src_loc loc)
+struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p, const char *text,
+					 size_t len, struct src_loc loc)
 {
 	struct ir_pathexpr *e = fe_build_word(p, NULL, loc);
 	struct fe_vlist *ops = fe_build_vlist(p, NULL, NULL, loc);
@@ -207,8 +206,7 @@ struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p,
 	return e;
 }
 
-bool fe_build_strict(struct fe_parser *p, const char *ext,
-		     struct src_loc loc)
+bool fe_build_strict(struct fe_parser *p, const char *ext, struct src_loc loc)
 {
 	if (!p->strict)
 		return false;
@@ -261,7 +259,7 @@ struct fe_vlist *fe_build_vlist_cat(struct fe_parser *p, struct fe_vlist *a,
 
 static struct ir_strlist fe_strlist(const struct fe_vlist *l)
 {
-	struct ir_strlist s = { 0 };
+	struct ir_strlist s = {0};
 
 	if (l) {
 		s.v = l->v;
@@ -304,8 +302,8 @@ struct ir_cond *fe_build_cond_append(struct ir_cond *list, struct ir_cond *c)
 }
 
 void fe_build_prefix(struct fe_parser *p, struct fe_prefix *out,
-		     const char *priority, struct src_loc prio_loc,
-		     bool audit, int mode, int owner, struct src_loc loc)
+		     const char *priority, struct src_loc prio_loc, bool audit,
+		     int mode, int owner, struct src_loc loc)
 {
 	memset(out, 0, sizeof(*out));
 	out->q.audit = audit;
@@ -382,8 +380,8 @@ static struct ir_profile *fe_enclosing_profile(const struct fe_parser *p)
 	return NULL;
 }
 
-static void fe_ctr_push(struct fe_parser *p, enum fe_ctr_kind kind,
-			bool live, struct src_loc loc)
+static void fe_ctr_push(struct fe_parser *p, enum fe_ctr_kind kind, bool live,
+			struct src_loc loc)
 {
 	struct fe_ctr *c = arena_alloc(p->arena, sizeof(*c));
 
@@ -500,8 +498,8 @@ void fe_build_if_begin(struct fe_parser *p, struct fe_cond *expr)
 
 	f->parent_live = p->else_if ? p->else_if_live : fe_live(p);
 	p->else_if = false;
-	if (f->parent_live && fe_cond_eval(p->st, fe_symtab_env(p->st), expr,
-					   &v))
+	if (f->parent_live &&
+	    fe_cond_eval(p->st, fe_symtab_env(p->st), expr, &v))
 		v = false;
 	f->taken = v;
 	f->up = p->ifs;
@@ -603,8 +601,7 @@ static bool fe_split_ns(struct fe_parser *p, const char *s, struct src_loc loc,
 	if (strncmp(end, "//", 2) == 0)
 		end += 2;
 	if (!*end) {
-		fe_pend(p, loc,
-			   "Empty named transition profile name: %s", s);
+		fe_pend(p, loc, "Empty named transition profile name: %s", s);
 		return false;
 	}
 	*name = end;
@@ -642,13 +639,13 @@ static void fe_profile_xattrs(struct fe_parser *p, struct ir_profile *prof,
 		return;
 	if (strcmp(h->xattrs.name, "xattrs")) {
 		fe_pend(p, h->xattrs.loc,
-			   "profile id: invalid conditional group %s=()",
-			   h->xattrs.name);
+			"profile id: invalid conditional group %s=()",
+			h->xattrs.name);
 		return;
 	}
 	if (h->kind == 2 && h->xattrs.conds)
 		fe_pend(p, h->xattrs.loc,
-			   "hat profiles can't use xattrs matches");
+			"hat profiles can't use xattrs matches");
 	for (struct ir_cond *c = h->xattrs.conds; c; c = c->next) {
 		struct ir_xattr *x = arena_alloc(p->arena, sizeof(*x));
 
@@ -660,15 +657,14 @@ static void fe_profile_xattrs(struct fe_parser *p, struct ir_profile *prof,
 	}
 }
 
-static void fe_profile_identities(struct fe_parser *p,
-				  struct ir_profile *prof,
+static void fe_profile_identities(struct fe_parser *p, struct ir_profile *prof,
 				  const struct fe_vlist *ids)
 {
 	for (size_t i = 0; ids && i < ids->n; i++)
 		if (ids->v[i][0] != '/' && strchr(ids->v[i], ' '))
 			fe_pend(p, ids->loc,
-				   "Space character not allowed in identities: '%s'",
-				   ids->v[i]);
+				"Space character not allowed in identities: '%s'",
+				ids->v[i]);
 	prof->identities = fe_strlist(ids);
 }
 
@@ -684,8 +680,7 @@ static void fe_profile_scope(struct fe_parser *p, struct ir_profile *prof,
 	    fe_expand_glob(p->st, env, name, prof->loc, false, &name))
 		name = prof->name;
 	if (attach && fe_has_var_ref(attach) &&
-	    fe_expand_glob(p->st, env, attach, prof->attach_loc, true,
-			   &attach))
+	    fe_expand_glob(p->st, env, attach, prof->attach_loc, true, &attach))
 		attach = NULL;
 	if (!attach && name[0] == '/')
 		attach = name;
@@ -712,20 +707,20 @@ struct ir_profile *fe_build_profile_begin(struct fe_parser *p,
 	prof->scope = fe_symtab_env(p->st);
 	if (name[0] == '&')
 		fe_pend(p, h->loc,
-			   "Profile names must begin with a '/' or a namespace");
+			"Profile names must begin with a '/' or a namespace");
 	fe_split_ns(p, name, h->loc, &prof->ns, &prof->name);
 	if (prof->ns && parent)
 		fe_pend(p, h->loc,
-			   "child profiles and hats cannot have a namespace");
+			"child profiles and hats cannot have a namespace");
 	if (prof->name[0] != '/' && !prof->keyword && !prof->ns)
 		fe_pend(p, h->loc,
-			   "Profile names must begin with a '/', namespace or keyword 'profile' or 'hat'.");
+			"Profile names must begin with a '/', namespace or keyword 'profile' or 'hat'.");
 	if (h->attach) {
 		prof->attach = h->attach->glob;
 		prof->attach_loc = h->attach->loc;
 		if (prof->attach[0] != '/' && strncmp(prof->attach, "@{", 2))
 			fe_pend(p, h->attach->loc,
-				   "Profile attachment must begin with a '/' or variable.");
+				"Profile attachment must begin with a '/' or variable.");
 	}
 	fe_profile_xattrs(p, prof, h);
 	fe_profile_identities(p, prof, h->identities);
@@ -760,8 +755,9 @@ void fe_build_profile_end(struct fe_parser *p, struct ir_profile *prof,
 	p->ctr = c->up;
 	if (!p->ctr) {
 		if (prof->name[0] == '/')
-			diag_warn(p->cu, WARN_DEPRECATED, close,
-				  "The use of file paths as profile names is deprecated. See man apparmor.d for more information");
+			diag_warn(
+				p->cu, WARN_DEPRECATED, close,
+				"The use of file paths as profile names is deprecated. See man apparmor.d for more information");
 		if (p->pol->profiles_tail)
 			p->pol->profiles_tail->next = prof;
 		else
@@ -771,8 +767,9 @@ void fe_build_profile_end(struct fe_parser *p, struct ir_profile *prof,
 		return;
 	}
 	if (p->ctr->kind == FE_CTR_BLOCK)
-		diag_error(p->cu, prof->loc,
-			   "profiles cannot be declared inside a qualifier block");
+		diag_error(
+			p->cu, prof->loc,
+			"profiles cannot be declared inside a qualifier block");
 	fe_ctr_add_children(p->ctr, prof, prof);
 }
 
@@ -825,8 +822,9 @@ struct ir_rule *fe_build_file(struct fe_parser *p, struct ir_pathexpr *path,
 		f->target_loc = target->loc;
 		if (leading && fe_perm_has(perms, "lL") &&
 		    fe_perm_has(perms, "xX"))
-			diag_error(p->cu, perms_loc,
-				   "link and exec perms conflict on a file rule using ->");
+			diag_error(
+				p->cu, perms_loc,
+				"link and exec perms conflict on a file rule using ->");
 	}
 	return r;
 }
@@ -872,8 +870,8 @@ struct ir_rule *fe_build_link(struct fe_parser *p, bool subset,
 	return r;
 }
 
-struct ir_rule *fe_build_capability(struct fe_parser *p,
-				    struct fe_vlist *names, struct src_loc loc)
+struct ir_rule *fe_build_capability(struct fe_parser *p, struct fe_vlist *names,
+				    struct src_loc loc)
 {
 	struct ir_rule *r = fe_build_rule(p, IR_RULE_CAPABILITY, loc);
 
@@ -891,8 +889,8 @@ static void fe_check_group(struct fe_parser *p, const char *kind,
 }
 
 struct ir_rule *fe_build_network(struct fe_parser *p, struct fe_netspec *ns,
-				 struct ir_cond *conds, struct fe_condgroup *grp,
-				 struct src_loc loc)
+				 struct ir_cond *conds,
+				 struct fe_condgroup *grp, struct src_loc loc)
 {
 	struct ir_rule *r = fe_build_rule(p, IR_RULE_NETWORK, loc);
 	struct ir_net_rule *n = &r->u.net;
@@ -906,8 +904,9 @@ struct ir_rule *fe_build_network(struct fe_parser *p, struct fe_netspec *ns,
 		n->trailing_access = true;
 		fe_build_strict(p, "trailing network access lists", loc);
 		if (ns->access)
-			diag_error(p->cu, ns->trailing->loc,
-				   "network rule: access list given both before and after the family");
+			diag_error(
+				p->cu, ns->trailing->loc,
+				"network rule: access list given both before and after the family");
 	}
 	if (ns->nids == 1 && fe_net_family_lookup(ns->ids[0]->glob) < 0)
 		n->type = ns->ids[0]->glob;
@@ -1028,8 +1027,9 @@ struct ir_rule *fe_build_change_profile(struct fe_parser *p, int exec_mod,
 			diag_error(p->cu, exec->loc,
 				   "Exec condition must begin with '/'.");
 	} else if (exec_mod != IR_EXECMOD_NONE) {
-		diag_error(p->cu, loc,
-			   "Exec condition is required when unsafe or safe keywords are present");
+		diag_error(
+			p->cu, loc,
+			"Exec condition is required when unsafe or safe keywords are present");
 	}
 	if (target) {
 		cp->has_target = true;
@@ -1045,9 +1045,8 @@ struct ir_rule *fe_build_rlimit(struct fe_parser *p, const char *res,
 	struct ir_rule *r = fe_build_rule(p, IR_RULE_RLIMIT, loc);
 
 	r->u.rlimit.resource = res;
-	r->u.rlimit.value = unit ? arena_sprintf(p->arena, "%s %s", value,
-						 unit)
-				 : value;
+	r->u.rlimit.value =
+		unit ? arena_sprintf(p->arena, "%s %s", value, unit) : value;
 	return r;
 }
 
@@ -1083,8 +1082,9 @@ void fe_build_alias(struct fe_parser *p, struct ir_pathexpr *from,
 	struct ir_alias **tail = &p->pol->aliases;
 
 	if (p->seen_profile) {
-		diag_fatal(p->cu, loc,
-			   "syntax error, unexpected TOK_ALIAS, expecting end of file");
+		diag_fatal(
+			p->cu, loc,
+			"syntax error, unexpected TOK_ALIAS, expecting end of file");
 		return;
 	}
 	fe_build_no_sub(p, from, "alias rules");
@@ -1113,8 +1113,7 @@ void fe_build_set_assign(struct fe_parser *p, struct fe_prefix *pre,
 	(void)pre;
 	if (!fe_assign_ok(p, loc))
 		return;
-	fe_var_assign(p->st, var, (enum fe_assign_op)op, vals->v, vals->n,
-		      loc);
+	fe_var_assign(p->st, var, (enum fe_assign_op)op, vals->v, vals->n, loc);
 }
 
 void fe_build_bool_assign(struct fe_parser *p, struct fe_prefix *pre,
@@ -1140,7 +1139,8 @@ void fe_build_assign_prefix(struct fe_parser *p, struct fe_prefix *pre,
 			    struct src_loc loc)
 {
 	if (pre->any)
-		diag_error(p->cu, pre->loc,
-			   "qualifiers are not allowed on variable assignments");
+		diag_error(
+			p->cu, pre->loc,
+			"qualifiers are not allowed on variable assignments");
 	(void)loc;
 }

@@ -13,7 +13,7 @@
 #include "fe_int.h"
 #include "vars.h"
 
-static const struct src_loc fe_top = { UINT32_MAX, 0, 0 };
+static const struct src_loc fe_top = {UINT32_MAX, 0, 0};
 
 struct fe_parser *fe_parser_new(struct cu *cu, uint32_t file, FILE *pp)
 {
@@ -63,8 +63,8 @@ static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
 	return 0;
 }
 
-int fe_parse_text(struct cu *cu, const char *name, const char *text,
-		  size_t len, bool check, struct ir_policy **out)
+int fe_parse_text(struct cu *cu, const char *name, const char *text, size_t len,
+		  bool check, struct ir_policy **out)
 {
 	uint32_t idx = cu_add_file(cu, name, text, len, fe_top);
 
@@ -89,8 +89,8 @@ int fe_parse_buffer(struct cu *cu, const char *name, const char *text,
 	return fe_run(cu, idx, NULL, true, out);
 }
 
-int fe_preprocess(struct cu *cu, const char *path, const char *text,
-		  size_t len, FILE *out)
+int fe_preprocess(struct cu *cu, const char *path, const char *text, size_t len,
+		  FILE *out)
 {
 	uint32_t idx;
 

@@ -40,11 +40,11 @@ struct fe_vlist {
  */
 struct fe_prefix {
 	struct ir_quals q;
-	bool any; /* some qualifier or conditional was written */
-	bool has_mode; /* allow/deny/prompt written */
-	bool has_owner; /* owner/other written */
+	bool any;	       /* some qualifier or conditional was written */
+	bool has_mode;	       /* allow/deny/prompt written */
+	bool has_owner;	       /* owner/other written */
 	struct ir_cond *conds; /* fs= / label= or NULL */
-	struct src_loc loc; /* first token of the prefix */
+	struct src_loc loc;    /* first token of the prefix */
 };
 
 /* A conditional group NAME=( conds ) (peer=, xattrs=). */
@@ -63,14 +63,14 @@ struct fe_header {
 	struct fe_vlist *identities;
 	struct fe_vlist *flags;
 	struct src_loc flags_loc;
-	struct src_loc loc; /* the name token */
+	struct src_loc loc;    /* the name token */
 	struct src_loc kw_loc; /* the keyword or the name */
 };
 
 /* The words of a network rule between the keyword and the conditions. */
 struct fe_netspec {
-	struct fe_vlist *access; /* leading access list or NULL */
-	struct fe_vlist *trailing; /* trailing access list ([EXT] 7.3) */
+	struct fe_vlist *access;    /* leading access list or NULL */
+	struct fe_vlist *trailing;  /* trailing access list ([EXT] 7.3) */
 	struct ir_pathexpr *ids[3]; /* domain, type, netlink protocol */
 	size_t nids;
 };
@@ -78,21 +78,22 @@ struct fe_netspec {
 /* What holds rules while they are parsed. */
 enum fe_ctr_kind {
 	FE_CTR_PROFILE = 0, /* a profile, child or hat body */
-	FE_CTR_BLOCK, /* a qualifier block */
-	FE_CTR_IF, /* an if/else branch */
+	FE_CTR_BLOCK,	    /* a qualifier block */
+	FE_CTR_IF,	    /* an if/else branch */
 };
 
 struct fe_incscope; /* include-once set of one scope (include.c) */
-struct fe_pending; /* a header error waiting for the body's end */
+struct fe_pending;  /* a header error waiting for the body's end */
 
 struct fe_ctr {
 	enum fe_ctr_kind kind;
-	bool live; /* false inside an if branch not taken */
+	bool live;   /* false inside an if branch not taken */
 	bool scoped; /* fe_scope_enter() was called for it */
 	struct ir_rule *rules, *rules_tail;
 	struct ir_profile *children, *children_tail;
 	struct ir_profile *prof; /* PROFILE: the profile being built */
-	struct fe_incscope *saved_inc; /* PROFILE: the enclosing include scope */
+	struct fe_incscope
+		*saved_inc;	    /* PROFILE: the enclosing include scope */
 	struct fe_pending *pending; /* PROFILE: header errors, reported at } */
 	struct fe_ctr *up;
 	struct src_loc loc; /* the '{' */
@@ -101,7 +102,7 @@ struct fe_ctr {
 /* State of one conditional chain (if / else if / else). */
 struct fe_ifframe {
 	bool parent_live; /* the chain is evaluated in a live context */
-	bool taken; /* some branch of the chain was taken */
+	bool taken;	  /* some branch of the chain was taken */
 	struct fe_ifframe *up;
 };
 
@@ -117,12 +118,12 @@ struct fe_parser {
 	struct fe_lexer *lx;
 	struct fe_ctr *ctr; /* innermost container, NULL at top level */
 	struct fe_ifframe *ifs;
-	int pending_live; /* -1, or the liveness of the next block */
-	bool else_if; /* the next if is the 'if' of an 'else if' */
-	bool else_if_live; /* ... and its chain's parent liveness */
-	bool seen_profile; /* a top-level profile was parsed */
-	bool strict; /* --strict */
-	FILE *pp_out; /* -p output, or NULL */
+	int pending_live;	 /* -1, or the liveness of the next block */
+	bool else_if;		 /* the next if is the 'if' of an 'else if' */
+	bool else_if_live;	 /* ... and its chain's parent liveness */
+	bool seen_profile;	 /* a top-level profile was parsed */
+	bool strict;		 /* --strict */
+	FILE *pp_out;		 /* -p output, or NULL */
 	struct fe_incscope *inc; /* include-once set of the current scope */
 	struct fe_pending *pending; /* header errors of the profile begun */
 };
@@ -157,8 +158,8 @@ void fe_parser_free(struct fe_parser *p);
  *
  * Return: 0 or -EINVAL.
  */
-int fe_parse_text(struct cu *cu, const char *name, const char *text,
-		  size_t len, bool check, struct ir_policy **out);
+int fe_parse_text(struct cu *cu, const char *name, const char *text, size_t len,
+		  bool check, struct ir_policy **out);
 
 /* --- grammar.y ----------------------------------------------------------- */
 
@@ -217,8 +218,7 @@ int fe_lex_flush(struct fe_parser *p);
  *
  * Return: the token kind, 0 at the end of input.
  */
-int fe_lex_next(struct fe_parser *p, struct fe_yyltype *loc,
-		const char **text);
+int fe_lex_next(struct fe_parser *p, struct fe_yyltype *loc, const char **text);
 
 /**
  * fe_lex_token_name - the name of a token kind, for tests
@@ -300,17 +300,15 @@ void fe_build_assign_prefix(struct fe_parser *p, struct fe_prefix *pre,
 			    struct src_loc loc);
 struct ir_pathexpr *fe_build_word(struct fe_parser *p, const char *s,
 				  struct src_loc loc);
-struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p,
-					 const char *text, size_t len,
-					 struct src_loc loc);
+struct ir_pathexpr *fe_build_subtraction(struct fe_parser *p, const char *text,
+					 size_t len, struct src_loc loc);
 struct ir_cond *fe_build_cond(struct fe_parser *p, const char *name,
 			      enum ir_cond_op op, struct fe_vlist *vals,
 			      bool paren, struct src_loc loc);
-struct ir_cond *fe_build_cond_append(struct ir_cond *list,
-				     struct ir_cond *c);
+struct ir_cond *fe_build_cond_append(struct ir_cond *list, struct ir_cond *c);
 void fe_build_prefix(struct fe_parser *p, struct fe_prefix *out,
-		     const char *priority, struct src_loc prio_loc,
-		     bool audit, int mode, int owner, struct src_loc loc);
+		     const char *priority, struct src_loc prio_loc, bool audit,
+		     int mode, int owner, struct src_loc loc);
 void fe_build_prefix_conds(struct fe_parser *p, struct fe_prefix *pre,
 			   struct ir_cond *conds, struct src_loc loc);
 
@@ -342,11 +340,11 @@ struct ir_rule *fe_build_file_mod(struct fe_parser *p, struct ir_rule *r,
 struct ir_rule *fe_build_link(struct fe_parser *p, bool subset,
 			      struct ir_pathexpr *name,
 			      struct ir_pathexpr *target, struct src_loc loc);
-struct ir_rule *fe_build_capability(struct fe_parser *p,
-				    struct fe_vlist *names, struct src_loc loc);
+struct ir_rule *fe_build_capability(struct fe_parser *p, struct fe_vlist *names,
+				    struct src_loc loc);
 struct ir_rule *fe_build_network(struct fe_parser *p, struct fe_netspec *ns,
-				 struct ir_cond *conds, struct fe_condgroup *grp,
-				 struct src_loc loc);
+				 struct ir_cond *conds,
+				 struct fe_condgroup *grp, struct src_loc loc);
 struct ir_rule *fe_build_ipc(struct fe_parser *p, enum ir_rule_kind kind,
 			     struct fe_vlist *access, struct ir_cond *conds,
 			     struct fe_condgroup *grp, struct ir_pathexpr *name,
@@ -378,8 +376,7 @@ void fe_build_bool_assign(struct fe_parser *p, struct fe_prefix *pre,
 			  struct src_loc loc);
 void fe_build_rule_missing_eol(struct fe_parser *p, struct ir_pathexpr *id,
 			       struct src_loc loc);
-bool fe_build_strict(struct fe_parser *p, const char *ext,
-		     struct src_loc loc);
+bool fe_build_strict(struct fe_parser *p, const char *ext, struct src_loc loc);
 bool fe_build_no_sub(struct fe_parser *p, const struct ir_pathexpr *e,
 		     const char *where);
 

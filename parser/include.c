@@ -50,8 +50,8 @@ static void fe_inc_add(struct fe_parser *p, struct fe_incscope *s,
 }
 
 static const char *const fe_skip_silent[] = {
-	".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove",
-	".pacsave", ".pacnew",
+	".dpkg-new",	".dpkg-old", ".dpkg-dist", ".dpkg-bak",
+	".dpkg-remove", ".pacsave",  ".pacnew",
 };
 
 static const char *const fe_skip_noisy[] = {
@@ -96,8 +96,8 @@ static const char *fe_search(struct fe_parser *p, const char *name)
 		const char *dir = i < ndirs ? o->include_dirs[i] : base;
 		const char *path;
 
-		if (i == ndirs && ndirs && strcmp(o->include_dirs[ndirs - 1],
-						  base) == 0)
+		if (i == ndirs && ndirs &&
+		    strcmp(o->include_dirs[ndirs - 1], base) == 0)
 			break;
 		path = arena_sprintf(p->arena, "%s/%s", dir, name);
 		if (stat(path, &sb) == 0)
@@ -144,8 +144,7 @@ static int fe_include_dir(struct fe_parser *p, const char *dir,
 		if (fe_include_skip_name(de->d_name, &noisy)) {
 			if (noisy)
 				diag_warn(p->cu, WARN_UNEXPECTED, loc,
-					  "Ignoring: '%s/%s'", dir,
-					  de->d_name);
+					  "Ignoring: '%s/%s'", dir, de->d_name);
 			continue;
 		}
 		if (n == cap) {
@@ -164,9 +163,9 @@ static int fe_include_dir(struct fe_parser *p, const char *dir,
 		qsort(names, n, sizeof(*names), fe_name_cmp);
 	files = arena_alloc_array(p->arena, n ? n : 1, sizeof(*files));
 	for (size_t i = 0; i < n; i++) {
-		const char *path = arena_intern(
-			p->arena, arena_sprintf(p->arena, "%s/%s", dir,
-						names[i]));
+		const char *path =
+			arena_intern(p->arena, arena_sprintf(p->arena, "%s/%s",
+							     dir, names[i]));
 		struct stat sb;
 
 		if (stat(path, &sb) || !S_ISREG(sb.st_mode) ||

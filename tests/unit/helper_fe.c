@@ -44,8 +44,7 @@ int fet_parse(struct fet *t, const char *text)
 
 int fet_check(struct fet *t, const char *text)
 {
-	return fe_parse_text(t->cu, "stdin", text, strlen(text), true,
-			     &t->pol);
+	return fe_parse_text(t->cu, "stdin", text, strlen(text), true, &t->pol);
 }
 
 const char *fet_error(struct fet *t)
@@ -58,7 +57,7 @@ const char *fet_error(struct fet *t)
 
 struct src_loc fet_error_loc(struct fet *t)
 {
-	struct src_loc none = { 0, 0, 0 };
+	struct src_loc none = {0, 0, 0};
 
 	for (size_t i = 0; i < t->cu->diag.n; i++)
 		if (t->cu->diag.msgs[i].error)

@@ -86,8 +86,10 @@ static void test_search_path_include(void **state)
 	mkd(c, "abs");
 	put(c, "abs/one", "/one r,\n");
 	put(c, "abs/two", "/two r,\n");
-	assert_int_equal(fet_parse(c->t,
-		"profile p {\n  include <abs/one>\n  #include <abs/two>\n}\n"),
+	assert_int_equal(
+		fet_parse(
+			c->t,
+			"profile p {\n  include <abs/one>\n  #include <abs/two>\n}\n"),
 		0);
 	assert_int_equal(fet_nrules(fet_profile(c->t, 0)), 2);
 	assert_string_equal(rule_path(c->t, 0, 0), "/one");
@@ -100,8 +102,8 @@ static void test_quoted_include_is_relative_to_cwd(void **state)
 
 	put(c, "rel", "/rel r,\n");
 	assert_int_equal(chdir(c->dir), 0);
-	assert_int_equal(fet_parse(c->t,
-		"profile p {\n  include \"rel\"\n}\n"), 0);
+	assert_int_equal(fet_parse(c->t, "profile p {\n  include \"rel\"\n}\n"),
+			 0);
 	assert_string_equal(rule_path(c->t, 0, 0), "/rel");
 }
 
@@ -109,13 +111,16 @@ static void test_missing_include_error_and_if_exists(void **state)
 {
 	struct ctx *c = *state;
 
-	assert_int_equal(fet_parse(c->t,
-		"profile p {\n  include if exists <nope>\n  /x r,\n}\n"), 0);
+	assert_int_equal(
+		fet_parse(
+			c->t,
+			"profile p {\n  include if exists <nope>\n  /x r,\n}\n"),
+		0);
 	fet_free(c->t);
 	c->t = fet_new(false);
 	fet_add_dir(c->t, c->dir);
-	assert_int_not_equal(fet_parse(c->t,
-		"#\n#\nprofile p {\n  include <nope>\n}\n"), 0);
+	assert_int_not_equal(
+		fet_parse(c->t, "#\n#\nprofile p {\n  include <nope>\n}\n"), 0);
 	assert_string_equal(fet_error(c->t), "Could not open 'nope'");
 	assert_int_equal(fet_error_loc(c->t).line, 4);
 }
@@ -135,8 +140,7 @@ static void test_directory_include_skips_and_sorts(void **state)
 	put(c, "d/y.rpmnew", "/rpm r,\n");
 	put(c, "d/z~", "/tilde r,\n");
 	put(c, "d/sub/c", "/sub r,\n");
-	assert_int_equal(fet_parse(c->t, "profile p {\n  include <d>\n}\n"),
-			 0);
+	assert_int_equal(fet_parse(c->t, "profile p {\n  include <d>\n}\n"), 0);
 	p = fet_profile(c->t, 0);
 	assert_int_equal(fet_nrules(p), 2);
 	assert_string_equal(rule_path(c->t, 0, 0), "/a");
@@ -185,10 +189,13 @@ static void test_include_once_per_profile_scope(void **state)
 	struct ctx *c = *state;
 
 	put(c, "abst", "/abst r,\n");
-	assert_int_equal(fet_parse(c->t,
-		"profile p {\n  include <abst>\n  include <abst>\n}\n"
-		"profile q {\n  include <abst>\n  ^h {\n    include <abst>\n"
-		"  }\n}\n"), 0);
+	assert_int_equal(
+		fet_parse(
+			c->t,
+			"profile p {\n  include <abst>\n  include <abst>\n}\n"
+			"profile q {\n  include <abst>\n  ^h {\n    include <abst>\n"
+			"  }\n}\n"),
+		0);
 	assert_int_equal(fet_nrules(fet_profile(c->t, 0)), 1);
 	assert_int_equal(fet_nrules(fet_profile(c->t, 1)), 1);
 	assert_int_equal(fet_nrules(fet_profile(c->t, 1)->children), 1);
@@ -201,8 +208,8 @@ static void test_error_names_included_file_and_line(void **state)
 	const char *path;
 
 	put(c, "busted", "/ok r,\n\n/bad xyz,\n");
-	assert_int_not_equal(fet_parse(c->t,
-		"profile p {\n  include <busted>\n}\n"), 0);
+	assert_int_not_equal(
+		fet_parse(c->t, "profile p {\n  include <busted>\n}\n"), 0);
 	loc = fet_error_loc(c->t);
 	path = c->t->cu->files[loc.file].path;
 	assert_int_equal(loc.line, 3);
@@ -218,8 +225,10 @@ static void test_directory_deferred_addition(void **state)
 	mkd(c, "t.d");
 	put(c, "t.d/10-add", "@{HD} += /srv/\n");
 	put(c, "t.d/20-decl", "@{HD} = /home/\n");
-	assert_int_equal(fet_parse(c->t,
-		"include <t.d>\nprofile p {\n  @{HD}** r,\n}\n"), 0);
+	assert_int_equal(
+		fet_parse(c->t,
+			  "include <t.d>\nprofile p {\n  @{HD}** r,\n}\n"),
+		0);
 	fet_free(c->t);
 	c->t = fet_new(false);
 	fet_add_dir(c->t, c->dir);
@@ -241,8 +250,8 @@ static void test_preprocess_expands_in_place(void **state)
 	struct fet *t2 = fet_new(false);
 
 	put(c, "pp1", "/pp1 r,\n@{V}/x w,\n");
-	assert_int_equal(fe_preprocess(c->t->cu, NULL, text, strlen(text),
-				       out), 0);
+	assert_int_equal(fe_preprocess(c->t->cu, NULL, text, strlen(text), out),
+			 0);
 	fclose(out);
 	assert_non_null(strstr(buf, "##included <pp1>"));
 	assert_non_null(strstr(buf, "/pp1 r,"));
@@ -267,16 +276,30 @@ static void test_preprocess_expands_in_place(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_search_path_include, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_include_is_relative_to_cwd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_include_error_and_if_exists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_include_skips_and_sorts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_skip_name_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_include_cycle_terminates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_include_once_per_profile_scope, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_error_names_included_file_and_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_deferred_addition, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_preprocess_expands_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_path_include, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_quoted_include_is_relative_to_cwd, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_missing_include_error_and_if_exists, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_directory_include_skips_and_sorts, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_skip_name_rules, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_include_cycle_terminates,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_include_once_per_profile_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_error_names_included_file_and_line, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_directory_deferred_addition, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_preprocess_expands_in_place, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("includes", tests, NULL, NULL);

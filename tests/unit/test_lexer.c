@@ -26,7 +26,7 @@ static size_t lex_all(struct fet *t, const char *text, struct tok *out,
 		      size_t max)
 {
 	uint32_t f = cu_add_file(t->cu, "stdin", text, strlen(text),
-				 (struct src_loc){ UINT32_MAX, 0, 0 });
+				 (struct src_loc){UINT32_MAX, 0, 0});
 	struct fe_parser *p = fe_parser_new(t->cu, f, NULL);
 	size_t n = 0;
 
@@ -76,10 +76,11 @@ static void expect_names(const struct tok *toks, size_t n,
 static void test_file_rule_tokens_and_locations(void **state)
 {
 	struct tok t[16];
-	size_t n = lex_all(*state, "/usr/bin/foo {\n  /bin/ls rix,\n}\n", t,
-			   16);
-	static const char *const names[] = { "TOK_ID", "TOK_OPEN", "TOK_ID",
-		"TOK_MODE", "TOK_END_OF_RULE", "TOK_CLOSE", NULL };
+	size_t n =
+		lex_all(*state, "/usr/bin/foo {\n  /bin/ls rix,\n}\n", t, 16);
+	static const char *const names[] = {
+		"TOK_ID",	   "TOK_OPEN",	"TOK_ID", "TOK_MODE",
+		"TOK_END_OF_RULE", "TOK_CLOSE", NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[0].text, "/usr/bin/foo");
@@ -96,9 +97,10 @@ static void test_mode_word_wins_over_identifier(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "rw /tmp/x, mix /y,", t, 8);
-	static const char *const names[] = { "TOK_MODE", "TOK_ID",
-		"TOK_END_OF_RULE", "TOK_MODE", "TOK_ID", "TOK_END_OF_RULE",
-		NULL };
+	static const char *const names[] = {
+		"TOK_MODE", "TOK_ID", "TOK_END_OF_RULE",
+		"TOK_MODE", "TOK_ID", "TOK_END_OF_RULE",
+		NULL};
 
 	expect_names(t, n, names);
 }
@@ -107,9 +109,10 @@ static void test_comma_followed_by_word_char_stays_in_word(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "/etc/{passwd,group} r,/a r,", t, 8);
-	static const char *const names[] = { "TOK_ID", "TOK_MODE",
-		"TOK_END_OF_RULE", "TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
-		NULL };
+	static const char *const names[] = {
+		"TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
+		"TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
+		NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[0].text, "/etc/{passwd,group}");
@@ -118,11 +121,11 @@ static void test_comma_followed_by_word_char_stays_in_word(void **state)
 static void test_keyword_enters_network_state(void **state)
 {
 	struct tok t[8];
-	size_t n = lex_all(*state, "network (create, bind) inet stream,",
-			   t, 8);
-	static const char *const names[] = { "TOK_NETWORK", "TOK_OPENPAREN",
-		"TOK_VALUE", "TOK_VALUE", "TOK_CLOSEPAREN", "TOK_ID", "TOK_ID",
-		"TOK_END_OF_RULE", NULL };
+	size_t n = lex_all(*state, "network (create, bind) inet stream,", t, 8);
+	static const char *const names[] = {
+		"TOK_NETWORK", "TOK_OPENPAREN",	  "TOK_VALUE",
+		"TOK_VALUE",   "TOK_CLOSEPAREN",  "TOK_ID",
+		"TOK_ID",      "TOK_END_OF_RULE", NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[3].text, "bind");
@@ -131,13 +134,14 @@ static void test_keyword_enters_network_state(void **state)
 static void test_condition_tokens(void **state)
 {
 	struct tok t[12];
-	size_t n = lex_all(*state,
-			   "mount fstype=tmpfs options in (ro, nosuid) -> /mnt/,",
-			   t, 12);
-	static const char *const names[] = { "TOK_MOUNT", "TOK_CONDID",
-		"TOK_EQUALS", "TOK_VALUE", "TOK_CONDID", "TOK_IN",
-		"TOK_OPENPAREN", "TOK_VALUE", "TOK_VALUE", "TOK_CLOSEPAREN",
-		"TOK_ARROW", "TOK_ID", NULL };
+	size_t n = lex_all(
+		*state, "mount fstype=tmpfs options in (ro, nosuid) -> /mnt/,",
+		t, 12);
+	static const char *const names[] = {
+		"TOK_MOUNT",  "TOK_CONDID",	"TOK_EQUALS",	 "TOK_VALUE",
+		"TOK_CONDID", "TOK_IN",		"TOK_OPENPAREN", "TOK_VALUE",
+		"TOK_VALUE",  "TOK_CLOSEPAREN", "TOK_ARROW",	 "TOK_ID",
+		NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[1].text, "fstype");
@@ -148,9 +152,9 @@ static void test_assignment_ends_at_newline(void **state)
 {
 	struct tok t[12];
 	size_t n = lex_all(*state, "@{X} = /a \"/b c\" \\\n /d\n/p {", t, 12);
-	static const char *const names[] = { "TOK_SET_VAR", "TOK_EQUALS",
-		"TOK_VALUE", "TOK_VALUE", "TOK_VALUE", "TOK_ID", "TOK_OPEN",
-		NULL };
+	static const char *const names[] = {
+		"TOK_SET_VAR", "TOK_EQUALS", "TOK_VALUE", "TOK_VALUE",
+		"TOK_VALUE",   "TOK_ID",     "TOK_OPEN",  NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[3].text, "/b c");
@@ -163,17 +167,19 @@ static void test_assignment_trailing_comma_is_an_error(void **state)
 	struct tok t[8];
 
 	lex_all(f, "@{X} = /a,\n", t, 8);
-	assert_string_equal(fet_error(f),
-			    "Variable declarations do not accept trailing commas");
+	assert_string_equal(
+		fet_error(f),
+		"Variable declarations do not accept trailing commas");
 }
 
 static void test_comments_and_crlf(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "# hello\r\n/x r, # tail\r\n/a#b w,", t, 8);
-	static const char *const names[] = { "TOK_ID", "TOK_MODE",
-		"TOK_END_OF_RULE", "TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
-		NULL };
+	static const char *const names[] = {
+		"TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
+		"TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
+		NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[3].text, "/a#b");
@@ -187,8 +193,9 @@ static void test_unexpected_character_message(void **state)
 	size_t n = lex_all(f, "/p {\n  ! r,\n}", t, 8);
 
 	assert_string_equal(t[n - 1].name, "error");
-	assert_string_equal(fet_error(f),
-			    "Lexer found unexpected character: '!' (0x21) in state: INITIAL");
+	assert_string_equal(
+		fet_error(f),
+		"Lexer found unexpected character: '!' (0x21) in state: INITIAL");
 	assert_int_equal(fet_error_loc(f).line, 2);
 	assert_int_equal(fet_error_loc(f).col, 3);
 }
@@ -198,7 +205,7 @@ static void test_nul_byte_is_an_error(void **state)
 	struct fet *f = *state;
 	static const char text[] = "/p {\n /a\0 r,\n}";
 	uint32_t idx = cu_add_file(f->cu, "stdin", text, sizeof(text) - 1,
-				   (struct src_loc){ UINT32_MAX, 0, 0 });
+				   (struct src_loc){UINT32_MAX, 0, 0});
 
 	assert_null(fe_parser_new(f->cu, idx, NULL));
 	assert_int_equal(fet_error_loc(f).line, 2);
@@ -209,8 +216,8 @@ static void test_subtraction_is_one_token(void **state)
 	struct fet *f = *state;
 	struct tok t[8];
 	size_t n = lex_all(f, "/** - /sys/** -\n  \"/a b\" wk,", t, 8);
-	static const char *const names[] = { "TOK_ID", "TOK_MODE",
-		"TOK_END_OF_RULE", NULL };
+	static const char *const names[] = {"TOK_ID", "TOK_MODE",
+					    "TOK_END_OF_RULE", NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[0].text, "/**");
@@ -220,8 +227,8 @@ static void test_hyphen_inside_word_is_literal(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "/usr/lib/x86_64-linux-gnu/** r,", t, 8);
-	static const char *const names[] = { "TOK_ID", "TOK_MODE",
-		"TOK_END_OF_RULE", NULL };
+	static const char *const names[] = {"TOK_ID", "TOK_MODE",
+					    "TOK_END_OF_RULE", NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[0].text, "/usr/lib/x86_64-linux-gnu/**");
@@ -231,8 +238,8 @@ static void test_profile_keyword_takes_any_name(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "profile mount {", t, 8);
-	static const char *const names[] = { "TOK_PROFILE", "TOK_ID",
-		"TOK_OPEN", NULL };
+	static const char *const names[] = {"TOK_PROFILE", "TOK_ID", "TOK_OPEN",
+					    NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[1].text, "mount");
@@ -241,12 +248,12 @@ static void test_profile_keyword_takes_any_name(void **state)
 static void test_if_expression_tokens(void **state)
 {
 	struct tok t[12];
-	size_t n = lex_all(*state,
-			   "if not defined @{A} and $b or @{C} == x {", t, 12);
-	static const char *const names[] = { "TOK_IF", "TOK_NOT",
-		"TOK_DEFINED", "TOK_SET_VAR", "TOK_AND", "TOK_BOOL_VAR",
-		"TOK_OR", "TOK_SET_VAR", "TOK_EQ_OP", "TOK_ID", "TOK_OPEN",
-		NULL };
+	size_t n = lex_all(*state, "if not defined @{A} and $b or @{C} == x {",
+			   t, 12);
+	static const char *const names[] = {
+		"TOK_IF",    "TOK_NOT",	     "TOK_DEFINED", "TOK_SET_VAR",
+		"TOK_AND",   "TOK_BOOL_VAR", "TOK_OR",	    "TOK_SET_VAR",
+		"TOK_EQ_OP", "TOK_ID",	     "TOK_OPEN",    NULL};
 
 	expect_names(t, n, names);
 }
@@ -254,10 +261,9 @@ static void test_if_expression_tokens(void **state)
 static void test_escapes_in_words(void **state)
 {
 	struct fet *f = *state;
-	struct fe_parser p = { .arena = f->cu->arena };
+	struct fe_parser p = {.arena = f->cu->arena};
 
-	assert_string_equal(fe_unescape(&p, "/a\\x41\\101\\d65", 14),
-			    "/aAAA");
+	assert_string_equal(fe_unescape(&p, "/a\\x41\\101\\d65", 14), "/aAAA");
 	assert_string_equal(fe_unescape(&p, "\"/a b\\\"c\"", 9), "/a b\"c");
 	assert_string_equal(fe_unescape(&p, "/a\\*\\{\\,", 8), "/a\\*\\{\\,");
 	assert_string_equal(fe_unescape(&p, "@a\\000b", 7), "@a\\000b");
@@ -270,12 +276,21 @@ static void test_priority_and_flags_states(void **state)
 {
 	struct tok t[12];
 	size_t n = lex_all(*state,
-			   "priority=-5 /x r, /p flags=(complain, audit) {",
-			   t, 12);
-	static const char *const names[] = { "TOK_PRIORITY", "TOK_EQUALS",
-		"TOK_VALUE", "TOK_ID", "TOK_MODE", "TOK_END_OF_RULE",
-		"TOK_ID", "TOK_FLAGS", "TOK_EQUALS", "TOK_OPENPAREN",
-		"TOK_VALUE", "TOK_VALUE", NULL };
+			   "priority=-5 /x r, /p flags=(complain, audit) {", t,
+			   12);
+	static const char *const names[] = {"TOK_PRIORITY",
+					    "TOK_EQUALS",
+					    "TOK_VALUE",
+					    "TOK_ID",
+					    "TOK_MODE",
+					    "TOK_END_OF_RULE",
+					    "TOK_ID",
+					    "TOK_FLAGS",
+					    "TOK_EQUALS",
+					    "TOK_OPENPAREN",
+					    "TOK_VALUE",
+					    "TOK_VALUE",
+					    NULL};
 
 	expect_names(t, n, names);
 	assert_string_equal(t[2].text, "-5");
@@ -295,8 +310,8 @@ static void test_comment_on_last_line(void **state)
 {
 	struct tok t[8];
 	size_t n = lex_all(*state, "/p {\n}\n# the end", t, 8);
-	static const char *const names[] = { "TOK_ID", "TOK_OPEN",
-		"TOK_CLOSE", NULL };
+	static const char *const names[] = {"TOK_ID", "TOK_OPEN", "TOK_CLOSE",
+					    NULL};
 
 	expect_names(t, n, names);
 }
@@ -304,24 +319,44 @@ static void test_comment_on_last_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_file_rule_tokens_and_locations, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mode_word_wins_over_identifier, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comma_followed_by_word_char_stays_in_word, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keyword_enters_network_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_condition_tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assignment_ends_at_newline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_assignment_trailing_comma_is_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comments_and_crlf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unexpected_character_message, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nul_byte_is_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subtraction_is_one_token, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hyphen_inside_word_is_literal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_profile_keyword_takes_any_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_if_expression_tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_escapes_in_words, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_priority_and_flags_states, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pound_include_on_last_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comment_on_last_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_file_rule_tokens_and_locations, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mode_word_wins_over_identifier, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_comma_followed_by_word_char_stays_in_word, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_keyword_enters_network_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_condition_tokens, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_assignment_ends_at_newline,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_assignment_trailing_comma_is_an_error, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_comments_and_crlf, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unexpected_character_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_byte_is_an_error,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subtraction_is_one_token,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_hyphen_inside_word_is_literal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_profile_keyword_takes_any_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_if_expression_tokens,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escapes_in_words, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_priority_and_flags_states,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pound_include_on_last_line,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_comment_on_last_line,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);

@@ -57,7 +57,8 @@ static void test_leading_permissions(void **state)
 
 static void test_file_keyword_and_exec_target(void **state)
 {
-	struct ir_rule *r = one(*state, "file /usr/bin/helper Px -> helper_profile,");
+	struct ir_rule *r =
+		one(*state, "file /usr/bin/helper Px -> helper_profile,");
 
 	assert_true(r->u.file.file_keyword);
 	assert_string_equal(r->u.file.perms_text, "Px");
@@ -91,7 +92,8 @@ static void test_bare_file_rule(void **state)
 
 static void test_stacked_and_namespaced_exec_targets(void **state)
 {
-	struct ir_rule *r = one(*state, "/usr/bin/lxc-start Px -> &lxc-default,");
+	struct ir_rule *r =
+		one(*state, "/usr/bin/lxc-start Px -> &lxc-default,");
 
 	assert_string_equal(r->u.file.target, "&lxc-default");
 	r = one(*state, "/bin/x px -> :ns:prof,");
@@ -100,7 +102,8 @@ static void test_stacked_and_namespaced_exec_targets(void **state)
 
 static void test_link_rule(void **state)
 {
-	struct ir_rule *r = one(*state, "link subset /tmp/demo.* -> /var/lib/demo/**,");
+	struct ir_rule *r =
+		one(*state, "link subset /tmp/demo.* -> /var/lib/demo/**,");
 
 	assert_int_equal(r->kind, IR_RULE_LINK);
 	assert_true(r->u.link.subset);
@@ -120,16 +123,21 @@ static void test_subset_only_with_link(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  rl subset /a -> /b,\n}\n"), 0);
-	assert_string_equal(fet_error(t), "subset can only be used with link rules.");
+	assert_int_not_equal(
+		fet_parse(t, "profile p {\n  rl subset /a -> /b,\n}\n"), 0);
+	assert_string_equal(fet_error(t),
+			    "subset can only be used with link rules.");
 }
 
 static void test_link_and_exec_conflict(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  lpx /a -> /b,\n}\n"), 0);
-	assert_string_equal(fet_error(t), "link and exec perms conflict on a file rule using ->");
+	assert_int_not_equal(fet_parse(t, "profile p {\n  lpx /a -> /b,\n}\n"),
+			     0);
+	assert_string_equal(
+		fet_error(t),
+		"link and exec perms conflict on a file rule using ->");
 }
 
 static void test_path_must_be_word_not_keyword(void **state)
@@ -137,24 +145,39 @@ static void test_path_must_be_word_not_keyword(void **state)
 	struct fet *t = *state;
 
 	assert_int_not_equal(fet_parse(t, "profile p {\n  /x A,\n}\n"), 0);
-	assert_string_equal(fet_error(t), "syntax error, unexpected TOK_ID, expecting TOK_MODE");
+	assert_string_equal(
+		fet_error(t),
+		"syntax error, unexpected TOK_ID, expecting TOK_MODE");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_trailing_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_leading_permissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_keyword_and_exec_target, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_safe_unsafe_prefix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bare_file_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stacked_and_namespaced_exec_targets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_link_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_leading_link_with_target, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subset_only_with_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_link_and_exec_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_path_must_be_word_not_keyword, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailing_permissions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leading_permissions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_file_keyword_and_exec_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_path, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_safe_unsafe_prefix, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bare_file_rule, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_stacked_and_namespaced_exec_targets, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_link_rule, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_leading_link_with_target,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subset_only_with_link,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_and_exec_conflict,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_path_must_be_word_not_keyword, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("rules_file", tests, NULL, NULL);

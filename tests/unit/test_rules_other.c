@@ -37,7 +37,8 @@ static struct ir_rule *one(struct fet *t, const char *body)
 
 static void test_capability(void **state)
 {
-	struct ir_rule *r = one(*state, "capability net_bind_service setuid setgid,");
+	struct ir_rule *r =
+		one(*state, "capability net_bind_service setuid setgid,");
 
 	assert_int_equal(r->kind, IR_RULE_CAPABILITY);
 	assert_int_equal(r->u.cap.names.n, 3);
@@ -50,7 +51,10 @@ static void test_capability_comma_list_is_syntax_error(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  capability chown,dac_override,\n}\n"), 0);
+	assert_int_not_equal(
+		fet_parse(t,
+			  "profile p {\n  capability chown,dac_override,\n}\n"),
+		0);
 }
 
 static void test_network_family_type(void **state)
@@ -64,7 +68,8 @@ static void test_network_family_type(void **state)
 
 static void test_network_access_and_conditions(void **state)
 {
-	struct ir_rule *r = one(*state,
+	struct ir_rule *r = one(
+		*state,
 		"network (connect, send, receive) inet stream peer=(ip=192.0.2.10 port=443),");
 
 	assert_int_equal(r->u.net.access.n, 3);
@@ -73,14 +78,16 @@ static void test_network_access_and_conditions(void **state)
 	assert_string_equal(r->u.net.peer->name, "ip");
 	assert_string_equal(r->u.net.peer->values.v[0], "192.0.2.10");
 	assert_string_equal(r->u.net.peer->next->name, "port");
-	r = one(*state, "network bind inet stream ip=127.0.0.1 port=8000-8010,");
+	r = one(*state,
+		"network bind inet stream ip=127.0.0.1 port=8000-8010,");
 	assert_string_equal(r->u.net.access.v[0], "bind");
 	assert_string_equal(r->u.net.conds->name, "ip");
 }
 
 static void test_unix_rule(void **state)
 {
-	struct ir_rule *r = one(*state,
+	struct ir_rule *r = one(
+		*state,
 		"unix (connect, send, receive) type=stream peer=(label=dbus-daemon addr=\"@/tmp/dbus-*\"),");
 
 	assert_int_equal(r->kind, IR_RULE_UNIX);
@@ -92,20 +99,24 @@ static void test_unix_rule(void **state)
 
 static void test_dbus_rule(void **state)
 {
-	struct ir_rule *r = one(*state,
+	struct ir_rule *r = one(
+		*state,
 		"dbus send bus=system path=/org/freedesktop/login1\n"
 		"       interface=org.freedesktop.login1.Manager member=Inhibit\n"
 		"       peer=(name=org.freedesktop.login1),");
 
 	assert_int_equal(r->kind, IR_RULE_DBUS);
 	assert_string_equal(r->u.ipc.access.v[0], "send");
-	assert_string_equal(r->u.ipc.conds->next->values.v[0], "/org/freedesktop/login1");
-	assert_string_equal(r->u.ipc.peer->values.v[0], "org.freedesktop.login1");
+	assert_string_equal(r->u.ipc.conds->next->values.v[0],
+			    "/org/freedesktop/login1");
+	assert_string_equal(r->u.ipc.peer->values.v[0],
+			    "org.freedesktop.login1");
 }
 
 static void test_signal_and_ptrace(void **state)
 {
-	struct ir_rule *r = one(*state, "signal (send) set=(term, kill) peer=demo-worker,");
+	struct ir_rule *r =
+		one(*state, "signal (send) set=(term, kill) peer=demo-worker,");
 
 	assert_int_equal(r->kind, IR_RULE_SIGNAL);
 	assert_string_equal(r->u.ipc.conds->name, "set");
@@ -120,7 +131,8 @@ static void test_signal_and_ptrace(void **state)
 
 static void test_mount_family(void **state)
 {
-	struct ir_rule *r = one(*state,
+	struct ir_rule *r = one(
+		*state,
 		"mount fstype=tmpfs options=(rw,nosuid,nodev) tmpfs -> /run/demo/,");
 
 	assert_int_equal(r->kind, IR_RULE_MOUNT);
@@ -128,7 +140,8 @@ static void test_mount_family(void **state)
 	assert_string_equal(r->u.mount.source.glob, "tmpfs");
 	assert_string_equal(r->u.mount.mountpoint.glob, "/run/demo/");
 	assert_int_equal(r->u.mount.conds->next->values.n, 3);
-	r = one(*state, "mount options in (ro,nosuid) /dev/vdb1 -> /mnt/data/,");
+	r = one(*state,
+		"mount options in (ro,nosuid) /dev/vdb1 -> /mnt/data/,");
 	assert_int_equal(r->u.mount.conds->op, IR_COND_IN);
 	r = one(*state, "remount options=(ro,bind) /var/lib/demo/share/,");
 	assert_int_equal(r->u.mount.kind, IR_MOUNT_REMOUNT);
@@ -142,14 +155,18 @@ static void test_mount_point_conditions_rejected(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  mount /a -> fstype=x /b,\n}\n"), 0);
-	assert_string_equal(fet_error(t), "mount point conditions not currently supported");
+	assert_int_not_equal(
+		fet_parse(t, "profile p {\n  mount /a -> fstype=x /b,\n}\n"),
+		0);
+	assert_string_equal(fet_error(t),
+			    "mount point conditions not currently supported");
 }
 
 static void test_pivot_root(void **state)
 {
-	struct ir_rule *r = one(*state,
-		"pivot_root oldroot=/tmp/root/old/ /tmp/root/ -> newprof,");
+	struct ir_rule *r =
+		one(*state,
+		    "pivot_root oldroot=/tmp/root/old/ /tmp/root/ -> newprof,");
 
 	assert_int_equal(r->kind, IR_RULE_PIVOT_ROOT);
 	assert_string_equal(r->u.pivot.oldroot.glob, "/tmp/root/old/");
@@ -159,7 +176,8 @@ static void test_pivot_root(void **state)
 
 static void test_change_profile(void **state)
 {
-	struct ir_rule *r = one(*state,
+	struct ir_rule *r = one(
+		*state,
 		"change_profile unsafe /usr/lib/demo/launch -> demo_sandbox,");
 
 	assert_int_equal(r->kind, IR_RULE_CHANGE_PROFILE);
@@ -177,7 +195,9 @@ static void test_change_profile_safe_needs_exec(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  change_profile safe -> x,\n}\n"), 0);
+	assert_int_not_equal(
+		fet_parse(t, "profile p {\n  change_profile safe -> x,\n}\n"),
+		0);
 }
 
 static void test_rlimit(void **state)
@@ -197,7 +217,9 @@ static void test_rlimit_takes_no_qualifiers(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  audit set rlimit as <= 1G,\n}\n"), 0);
+	assert_int_not_equal(
+		fet_parse(t, "profile p {\n  audit set rlimit as <= 1G,\n}\n"),
+		0);
 }
 
 static void test_newer_kinds(void **state)
@@ -206,7 +228,8 @@ static void test_newer_kinds(void **state)
 
 	assert_int_equal(r->kind, IR_RULE_USERNS);
 	assert_string_equal(r->u.ipc.access.v[0], "create");
-	r = one(*state, "mqueue (create, open, read, write) type=posix /demo-queue,");
+	r = one(*state,
+		"mqueue (create, open, read, write) type=posix /demo-queue,");
 	assert_int_equal(r->kind, IR_RULE_MQUEUE);
 	assert_string_equal(r->u.ipc.name, "/demo-queue");
 	assert_int_equal(r->u.ipc.access.n, 4);
@@ -222,28 +245,45 @@ static void test_change_hat_is_not_a_rule(void **state)
 {
 	struct fet *t = *state;
 
-	assert_int_not_equal(fet_parse(t, "profile p {\n  change_hat,\n}\n"), 0);
+	assert_int_not_equal(fet_parse(t, "profile p {\n  change_hat,\n}\n"),
+			     0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_capability, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capability_comma_list_is_syntax_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_network_family_type, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_network_access_and_conditions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unix_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dbus_rule, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signal_and_ptrace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mount_family, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mount_point_conditions_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pivot_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change_profile, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change_profile_safe_needs_exec, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capability, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_capability_comma_list_is_syntax_error, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_network_family_type, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_network_access_and_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unix_rule, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dbus_rule, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_signal_and_ptrace, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mount_family, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mount_point_conditions_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pivot_root, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_change_profile, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_change_profile_safe_needs_exec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rlimit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rlimit_takes_no_qualifiers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_kinds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change_hat_is_not_a_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rlimit_takes_no_qualifiers,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_kinds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_change_hat_is_not_a_rule,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("rules_other", tests, NULL, NULL);
