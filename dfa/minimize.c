@@ -2,6 +2,7 @@
  * algorithm on a partial DFA (transitions to the dead state omitted),
  * with the initial partition given by folded accept values. Also removes
  * unreachable states and states that cannot reach an accepting state.
+ * Acyclic automata (literal tries) take a linear bottom-up pass instead.
  * Phase: automata; knows nothing of patterns or rule ids.
  */
 #include "dfa_int.h"
@@ -157,6 +158,148 @@ static void rem_unreachable(struct vstate *v, uint32_t *K1, uint32_t *K2)
 	v->rr = 0;
 }
 
+/*
+ * Note [acyclic-minimization]
+ * When the reachable part of the automaton has no cycle (literal rules
+ * only), two useful states are equivalent exactly when they have the same
+ * accept value and, class by class, transitions to the same block of
+ * useful states. Visiting states in reverse topological order, every
+ * target's block is known when its source is visited, so one hash-consing
+ * pass over these signatures yields the same partition as Valmari's
+ * refinement in O(n + m) (Revuz 1992), without the refinement's random
+ * accesses. A state with no useful transition and no value is useless.
+ */
+
+struct asig {
+	uint32_t *w; /* signature words of every block */
+	size_t n, cap; /* used, allocated */
+	uint32_t *off; /* block b owns w[off[b], off[b + 1]) */
+	uint64_t *tab; /* hash << 32 | block + 1, open addressing */
+	size_t tcap; /* power of two */
+};
+
+static uint32_t asig_hash(const uint32_t *w, size_t n)
+{
+	uint32_t h = 0x811c9dc5u ^ (uint32_t)n;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= w[i];
+		h *= 0x01000193u;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+/* Block of the signature at sg->w[at, sg->n), interned; drops it if old. */
+static uint32_t asig_intern(struct asig *sg, size_t at, uint32_t *nblocks)
+{
+	size_t n = sg->n - at, j;
+	uint32_t h = asig_hash(sg->w + at, n);
+
+	j = h & (sg->tcap - 1);
+	while (sg->tab[j]) {
+		uint32_t b = (uint32_t)sg->tab[j] - 1;
+		uint32_t lo = sg->off[b], hi = sg->off[b + 1];
+
+		if ((uint32_t)(sg->tab[j] >> 32) == h && hi - lo == n &&
+		    !memcmp(sg->w + lo, sg->w + at, n * sizeof(uint32_t))) {
+			sg->n = at;
+			return b;
+		}
+		j = (j + 1) & (sg->tcap - 1);
+	}
+	sg->tab[j] = (uint64_t)h << 32 | ((uint64_t)*nblocks + 1);
+	sg->off[*nblocks + 1] = (uint32_t)sg->n;
+	return (*nblocks)++;
+}
+
+/*
+ * Note [acyclic-minimization]: fill @blockof and return true with the
+ * block count in @nblocks, or return false when a cycle is reachable.
+ */
+static bool minimize_acyclic(const struct dfa_raw *r, uint32_t *blockof,
+			     uint32_t *nblocks)
+{
+	uint32_t nn = r->nstates, mm = r->toff[nn], nq = 0, head = 0;
+	uint32_t *indeg, *order;
+	struct asig sg = { 0 };
+	bool ok = false;
+
+	if (nn <= DFA_START)
+		return false;
+	indeg = xcalloc(nn, sizeof(uint32_t));
+	order = xmalloc((size_t)nn * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++)
+		blockof[s] = UINT32_MAX;
+	/* reachable states, breadth-first (blockof = 0 marks them) */
+	order[nq++] = DFA_START;
+	blockof[DFA_START] = 0;
+	while (head < nq) {
+		uint32_t s = order[head++];
+
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
+			uint32_t d = r->tdst[t];
+
+			indeg[d]++;
+			if (blockof[d]) {
+				blockof[d] = 0;
+				order[nq++] = d;
+			}
+		}
+	}
+	/* Kahn's topological order of the reachable states */
+	if (indeg[DFA_START])
+		goto out;
+	order[0] = DFA_START;
+	head = 1;
+	for (uint32_t i = 0; i < head; i++) {
+		uint32_t s = order[i];
+
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++)
+			if (!--indeg[r->tdst[t]])
+				order[head++] = r->tdst[t];
+	}
+	if (head != nq)
+		goto out;
+	sg.cap = (size_t)nq + 2 * (size_t)mm + 1;
+	sg.w = xmalloc(sg.cap * sizeof(uint32_t));
+	sg.off = xmalloc(((size_t)nq + 1) * sizeof(uint32_t));
+	sg.off[0] = 0;
+	sg.tcap = 2;
+	while (sg.tcap < 2 * (size_t)nq)
+		sg.tcap *= 2;
+	sg.tab = xcalloc(sg.tcap, sizeof(uint64_t));
+	*nblocks = 0;
+	for (uint32_t i = nq; i--;) {
+		uint32_t s = order[i];
+		size_t at = sg.n;
+
+		sg.w[sg.n++] = r->val[s];
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
+			uint32_t b = blockof[r->tdst[t]];
+
+			if (b == UINT32_MAX)
+				continue;
+			sg.w[sg.n++] = r->tcls[t];
+			sg.w[sg.n++] = b;
+		}
+		if (sg.n - at == 1 && !r->val[s]) {
+			sg.n = at;
+			blockof[s] = UINT32_MAX;
+			continue;
+		}
+		blockof[s] = asig_intern(&sg, at, nblocks);
+	}
+	ok = true;
+out:
+	free(indeg);
+	free(order);
+	free(sg.w);
+	free(sg.off);
+	free(sg.tab);
+	return ok;
+}
+
 uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 {
 	struct vstate v = { 0 };
@@ -164,6 +307,8 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	uint32_t *cnt, *order;
 	size_t big = (size_t)(nn > mm ? nn : mm) + 1;
 
+	if (minimize_acyclic(r, blockof, &nblocks))
+		return nblocks;
 	v.nn = nn;
 	v.mm = mm;
 	v.T = xmalloc((mm + 1) * sizeof(uint32_t));

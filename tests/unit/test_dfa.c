@@ -1192,6 +1192,53 @@ static void test_property_rule_sets_fold_minimal_and_compress(void **state)
 	}
 }
 
+/* Literal rule sets are acyclic (Note [acyclic-minimization]). */
+static void test_literal_sets_minimize_to_minimal(void **state)
+{
+	struct fixture *f = *state;
+	unsigned seed = 777;
+
+	for (int it = 0; it < 200; it++) {
+		struct arena_mark m = arena_mark(f->a);
+		struct dfa_ctx *c = dfa_ctx_create(f->a);
+		struct rule_set rs;
+		struct dfa *d, *raw;
+
+		rs.n = 1 + rand_r(&seed) % 6;
+		for (int i = 0; i < rs.n; i++) {
+			int len = 1 + rand_r(&seed) % 6;
+
+			for (int k = 0; k < len; k++)
+				rs.g[i][k] = "ab/"[rand_r(&seed) % 3];
+			rs.g[i][len] = '\0';
+			rs.id[i] = 1u << (rand_r(&seed) % 3);
+		}
+		d = build_set(c, &rs, true);
+		raw = build_set(c, &rs, false);
+		assert_true(dfa_nstates(raw) >= dfa_nstates(d));
+		assert_minimal(d);
+		for (int k = 0; k < 300; k++) {
+			char s[8];
+			size_t n = (size_t)(rand_r(&seed) % 8);
+			uint32_t want = 0;
+
+			for (size_t i = 0; i < n; i++)
+				s[i] = "ab/"[rand_r(&seed) % 3];
+			if (k < rs.n) {
+				n = strlen(rs.g[k]);
+				memcpy(s, rs.g[k], n);
+			}
+			for (int i = 0; i < rs.n; i++)
+				if (strlen(rs.g[i]) == n &&
+				    !memcmp(rs.g[i], s, n))
+					want |= rs.id[i];
+			assert_int_equal(run(d, s, n), want);
+			assert_int_equal(run(raw, s, n), want);
+		}
+		arena_release(f->a, m);
+	}
+}
+
 static bool same_tables(const struct dfa_tables *x, const struct dfa_tables *y)
 {
 	return x->nstates == y->nstates && x->nnext == y->nnext &&
@@ -1520,6 +1567,7 @@ int main(void)
 		T(test_memory_cap_fails_with_message),
 		T(test_minimize_merges_states_with_equal_values),
 		T(test_minimize_uses_every_accept_word),
+		T(test_literal_sets_minimize_to_minimal),
 		T(test_empty_rule_set_has_dead_and_start),
 		T(test_equivalence_classes_group_bytes),
 		T(test_equivalent_rule_sets_give_identical_tables),
