@@ -217,7 +217,8 @@ static const char *diag_format_gcc(struct cu *cu, const struct diag_msg *m)
 				    m->loc.line, m->loc.col, kind, m->text);
 	line = cu_line_text(cu, m->loc.file, m->loc.line, &len);
 	if (line) {
-		char *caret = arena_alloc(cu->arena, m->loc.col + 1);
+		/* col 0 still gets a caret, and the string its NUL */
+		char *caret = arena_alloc(cu->arena, (size_t)m->loc.col + 2);
 		uint32_t i;
 
 		for (i = 0; m->loc.col && i + 1 < m->loc.col; i++)
