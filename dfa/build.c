@@ -196,7 +196,7 @@ static uint32_t value_intern(struct bstate *st, const struct dfa_accept *v)
 	struct dfa_accept *vals;
 	size_t j;
 
-	if ((st->vtab.n + 1) * 2 > st->vtab.cap)
+	if (dfa_htab_full(&st->vtab))
 		dfa_htab_grow(c, &st->vtab);
 	j = h & (st->vtab.cap - 1);
 	while (st->vtab.slot[j]) {
@@ -228,7 +228,7 @@ static int accept_intern(struct bstate *st, uint32_t *val)
 		*val = 0;
 		return 0;
 	}
-	if ((st->atab.n + 1) * 2 > st->atab.cap)
+	if (dfa_htab_full(&st->atab))
 		dfa_htab_grow(c, &st->atab);
 	j = h & (st->atab.cap - 1);
 	while (st->atab.slot[j]) {
@@ -310,7 +310,7 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	uint32_t h;
 	size_t j, n;
 
-	if ((st->stab.n + 1) * 2 > st->stab.cap)
+	if (dfa_htab_full(&st->stab))
 		dfa_htab_grow(c, &st->stab);
 	n = st->key.n;
 	h = hash_words(U32(st->key), n);

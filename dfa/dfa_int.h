@@ -75,6 +75,8 @@ struct dfa_ctx {
 	size_t bytes; /* bytes held in growable tables */
 	size_t peak; /* maximum of bytes */
 	uint32_t ucache[4096][3]; /* set unions: x, y, x|y (x = 0: empty) */
+	uint32_t byte_term[256]; /* class term of one byte, 0 until made */
+	struct dfa_buf sortbuf; /* uint32_t scratch of the union sort */
 	uint32_t empty, eps, full; /* well-known terms */
 	uint32_t set_none, set_all; /* well-known sets */
 };
@@ -97,6 +99,15 @@ void dfa_buf_release(struct dfa_ctx *c, struct dfa_buf *b);
 void dfa_htab_release(struct dfa_ctx *c, struct dfa_htab *h);
 void dfa_htab_init(struct dfa_ctx *c, struct dfa_htab *h, size_t cap);
 void dfa_htab_grow(struct dfa_ctx *c, struct dfa_htab *h);
+
+/*
+ * Whether one more entry would load @h past 3/4 (stored hashes keep long
+ * probe runs cheap, and a sparser table costs page faults).
+ */
+static inline bool dfa_htab_full(const struct dfa_htab *h)
+{
+	return (h->n + 1) * 4 > h->cap * 3;
+}
 
 /* Id stored in a non-empty slot value @v. */
 static inline uint32_t dfa_htab_id(uint64_t v)

@@ -145,7 +145,7 @@ uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s)
 	size_t j;
 	struct dfa_byteset *v;
 
-	if ((c->shash.n + 1) * 2 > c->shash.cap)
+	if (dfa_htab_full(&c->shash))
 		dfa_htab_grow(c, &c->shash);
 	j = h & (c->shash.cap - 1);
 	while (c->shash.slot[j]) {
@@ -296,7 +296,7 @@ static uint32_t term_intern(struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	struct dfa_term t = { 0 };
 	uint32_t id;
 
-	if ((c->thash.n + 1) * 2 > c->thash.cap)
+	if (dfa_htab_full(&c->thash))
 		dfa_htab_grow(c, &c->thash);
 	j = h & (c->thash.cap - 1);
 	while (c->thash.slot[j]) {
@@ -446,29 +446,61 @@ static uint32_t mk_cat(struct dfa_ctx *c, uint32_t x, uint32_t y)
 	return term_intern(c, DFA_T_CAT, x, y, NULL);
 }
 
-static int cmp_u32(const void *a, const void *b)
+/*
+ * Sort @v ascending. Unions usually arrive sorted (derivatives of sorted
+ * residuals keep the order of their creation), so check that first; large
+ * ones are radix-sorted, skipping bytes every element shares.
+ */
+static void sort_u32(struct dfa_ctx *c, uint32_t *v, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t *tmp, *src = v, *dst, or_all = 0, and_all = UINT32_MAX;
+	size_t i;
 
-	return x < y ? -1 : x > y;
-}
+	for (i = 1; i < n && v[i - 1] <= v[i]; i++)
+		;
+	if (i >= n)
+		return;
+	if (n <= 16) {
+		for (i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
 
-static void sort_u32(uint32_t *v, size_t n)
-{
-	if (n > 16) {
-		qsort(v, n, sizeof(*v), cmp_u32);
+			while (j && v[j - 1] > x) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
 		return;
 	}
-	for (size_t i = 1; i < n; i++) {
-		uint32_t x = v[i];
-		size_t j = i;
-
-		while (j && v[j - 1] > x) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
+	tmp = dfa_buf_reserve(c, &c->sortbuf, sizeof(uint32_t), n);
+	dst = tmp;
+	for (i = 0; i < n; i++) {
+		or_all |= v[i];
+		and_all &= v[i];
 	}
+	for (unsigned sh = 0; sh < 32; sh += 8) {
+		size_t cnt[256] = { 0 };
+		uint32_t *t;
+
+		if (!(((or_all ^ and_all) >> sh) & 0xff))
+			continue;
+		for (i = 0; i < n; i++)
+			cnt[(src[i] >> sh) & 0xff]++;
+		for (size_t k = 0, sum = 0; k < 256; k++) {
+			size_t x = cnt[k];
+
+			cnt[k] = sum;
+			sum += x;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i] >> sh) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
 static bool starred(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
@@ -593,7 +625,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 	if (cls != c->set_none)
 		dfa_stack_push(c, mk_class(c, cls));
 	n = c->stack.n - base;
-	sort_u32(dfa_stack_at(c, base), n);
+	sort_u32(c, dfa_stack_at(c, base), n);
 	j = 0;
 	for (i = 0; i < n; i++) {
 		uint32_t t = *dfa_stack_at(c, base + i);
@@ -711,7 +743,7 @@ static uint32_t mk_and_stack(struct dfa_ctx *c, size_t base)
 		dfa_stack_push(c, mk_class(c, cls));
 	}
 	n = c->stack.n - base;
-	sort_u32(dfa_stack_at(c, base), n);
+	sort_u32(c, dfa_stack_at(c, base), n);
 	j = 0;
 	for (i = 0; i < n; i++) {
 		uint32_t t = *dfa_stack_at(c, base + i);
@@ -935,8 +967,11 @@ dfa_pat_t dfa_pat_byte(struct dfa_ctx *c, uint8_t b)
 {
 	struct dfa_byteset s = { { 0 } };
 
+	if (c->byte_term[b])
+		return c->byte_term[b];
 	dfa_byteset_add(&s, b);
-	return mk_class(c, dfa_set_intern(c, &s));
+	c->byte_term[b] = mk_class(c, dfa_set_intern(c, &s));
+	return c->byte_term[b];
 }
 
 dfa_pat_t dfa_pat_bytes(struct dfa_ctx *c, const void *s, size_t n)
@@ -1061,7 +1096,7 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 
 			if (d == c->empty)
 				continue;
-			if ((seen.n + 1) * 2 > seen.cap)
+			if (dfa_htab_full(&seen))
 				dfa_htab_grow(c, &seen);
 			hd = seen_hash_of(NULL, d);
 			j = hd & (seen.cap - 1);
