@@ -190,6 +190,7 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
 
 #define COMB_FREE UINT32_MAX
 #define COMB_TRIES 512
+#define COMB_TAIL_TRIES 64
 
 struct comb {
 	uint32_t *next; /* malloc'd */
@@ -275,7 +276,13 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n)
 		i = comb_conflict(cb, base, col, n);
 		if (i == n)
 			return base;
-		if (++tries > COMB_TRIES)
+		if (++tries == COMB_TRIES && cb->end > base + 256) {
+			/* retry in the sparse tail before extending */
+			base = comb_free_from(cb, cb->end - 256 + col[0]) -
+			       col[0];
+			continue;
+		}
+		if (tries > COMB_TRIES + COMB_TAIL_TRIES)
 			return cb->end;
 		base = comb_free_from(cb, base + col[i] + 1) - col[i];
 	}
