@@ -187,9 +187,10 @@ fi
 # (tests/fuzz/regressions): each must now end cleanly, either way.
 for f in "$top"/tests/fuzz/regressions/*; do
 	[ -f "$f" ] || continue
-	for a in --syntax-only -p; do
+	for a in --syntax-only -p "--diagnostics=gcc --syntax-only"; do
 		n=$((n + 1))
-		timeout 60 "$P" --config-file=empty.conf "$a" < "$f" \
+		# shellcheck disable=SC2086
+		timeout 60 "$P" --config-file=empty.conf $a < "$f" \
 			> /dev/null 2> got.err
 		rc=$?
 		if [ $rc -lt 124 ] && ! grep -qE 'Sanitizer|runtime error:' got.err; then
