@@ -93,8 +93,17 @@ struct dfa {
 	struct dfa_stats stats; /* figures of the build */
 };
 
-void *dfa_buf_reserve(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
-		      size_t need);
+void *dfa_buf_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
+		   size_t need);
+
+/* Room for @need elements of @esz bytes in @b (at least one); its array. */
+static inline void *dfa_buf_reserve(struct dfa_ctx *c, struct dfa_buf *b,
+				    size_t esz, size_t need)
+{
+	if (need && need <= b->cap)
+		return b->p;
+	return dfa_buf_grow(c, b, esz, need);
+}
 void dfa_buf_release(struct dfa_ctx *c, struct dfa_buf *b);
 void dfa_htab_release(struct dfa_ctx *c, struct dfa_htab *h);
 void dfa_htab_init(struct dfa_ctx *c, struct dfa_htab *h, size_t cap);
@@ -150,11 +159,18 @@ uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s);
 uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint8_t byte);
 size_t dfa_or_normalize(struct dfa_ctx *c, size_t base);
 uint32_t dfa_mk_or_stack(struct dfa_ctx *c, size_t base);
-void dfa_stack_push(struct dfa_ctx *c, uint32_t v);
 
 static inline uint32_t *dfa_stack_at(const struct dfa_ctx *c, size_t i)
 {
 	return &((uint32_t *)c->stack.p)[i];
+}
+
+static inline void dfa_stack_push(struct dfa_ctx *c, uint32_t v)
+{
+	uint32_t *s = dfa_buf_reserve(c, &c->stack, sizeof(uint32_t),
+				      c->stack.n + 1);
+
+	s[c->stack.n++] = v;
 }
 
 /* A constructed automaton before minimization (CSR, dead state 0). */

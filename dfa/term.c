@@ -30,8 +30,8 @@ static void dfa_buf_free(void *p)
 	free(p);
 }
 
-void *dfa_buf_reserve(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
-		      size_t need)
+void *dfa_buf_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
+		   size_t need)
 {
 	size_t cap;
 
@@ -359,14 +359,6 @@ static uint32_t term_alpha(struct dfa_ctx *c, uint32_t t)
 	}
 	dfa_term_at(c, t)->alpha = r;
 	return r;
-}
-
-void dfa_stack_push(struct dfa_ctx *c, uint32_t v)
-{
-	uint32_t *s = dfa_buf_reserve(c, &c->stack, sizeof(uint32_t),
-				      c->stack.n + 1);
-
-	s[c->stack.n++] = v;
 }
 
 struct dfa_ctx *dfa_ctx_create(struct arena *a)
