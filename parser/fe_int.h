@@ -202,6 +202,16 @@ void fe_lex_end(struct fe_parser *p);
 int fe_lex_push_file(struct fe_parser *p, uint32_t file, bool dir_end);
 
 /**
+ * fe_lex_check_nul - reject a file that contains a NUL byte (language.md
+ * 1.1) with upstream's lexer message at the byte's line
+ * @p: borrowed parser
+ * @file: file table index
+ *
+ * Return: 0, or -EINVAL with the error recorded.
+ */
+int fe_lex_check_nul(struct fe_parser *p, uint32_t file);
+
+/**
  * fe_lex_flush - finish the directory includes whose end the scanner has
  * passed (Note [dir-end-timing] in lexer.l)
  * @p: borrowed parser

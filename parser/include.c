@@ -176,6 +176,8 @@ static int fe_include_dir(struct fe_parser *p, const char *dir,
 				   path, name);
 			return -EINVAL;
 		}
+		if (fe_lex_check_nul(p, files[nf]))
+			return -EINVAL;
 		fe_inc_add(p, p->inc, path);
 		nf++;
 	}

@@ -237,6 +237,29 @@ static void test_directory_deferred_addition(void **state)
 	assert_int_equal(fet_error_loc(c->t).line, 1);
 }
 
+static void test_directory_with_binary_file_stops_at_it(void **state)
+{
+	struct ctx *c = *state;
+	char path[4200];
+	FILE *f;
+
+	mkd(c, "bin");
+	snprintf(path, sizeof(path), "%s/bin/a-binary", c->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("ELF\n\n", f);
+	fputc('\0', f);
+	fclose(f);
+	put(c, "bin/b-text", "/b r,\n");
+	assert_int_not_equal(
+		fet_parse(c->t, "profile p {\n  include <bin>\n}\n"), 0);
+	assert_string_equal(
+		fet_error(c->t),
+		"Lexer found unexpected character: '' (0x0) in state: INITIAL");
+	assert_int_equal(fet_error_loc(c->t).line, 3);
+	assert_int_equal(c->t->cu->nfiles, 2);
+}
+
 static void test_preprocess_expands_in_place(void **state)
 {
 	struct ctx *c = *state;
@@ -298,6 +321,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_directory_deferred_addition, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_directory_with_binary_file_stops_at_it, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_preprocess_expands_in_place, setup, teardown),
 	};
