@@ -154,7 +154,9 @@ struct ir_net_rule {
 	struct ir_cond *peer;		/* peer=( ... ) conditions; label:= is
 					   name "label", op IR_COND_ASSIGN */
 	/* resolved */
-	uint32_t access_mask;	/* backend-defined AA_NET_* bits */
+	uint32_t access_mask;	/* front end's own access bits (check_rules.c);
+				   the backend recomputes kernel bits
+				   from the words */
 	int family;		/* AF_* or -1 for any */
 	int sock_type;		/* SOCK_* or -1 for any */
 	int protocol;		/* -1 for any */
@@ -167,7 +169,7 @@ struct ir_ipc_rule {
 	struct ir_cond *peer;	  /* peer=( ... ) group (unix, dbus, io_uring);
 				     signal/ptrace peer=LABEL is in conds */
 	const char *name;	  /* mqueue queue name, or NULL */
-	uint32_t access_mask;	  /* resolved, backend-defined bits */
+	uint32_t access_mask;	  /* front end's own bits, as above */
 };
 
 enum ir_mount_kind {
