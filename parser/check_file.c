@@ -140,20 +140,29 @@ static bool path_start_ok(const char *g)
 	return g[0] == '/' || (g[0] == '@' && g[1] == '{') || g[0] == '{';
 }
 
-static void check_subtraction(struct chk *c, struct ir_rule *r,
-			      struct ir_pathexpr *pe)
+/* Subtraction operands of path positions must be rooted; label positions
+ * (change_profile targets, language.md 7.1.3) take label globs.
+ */
+static void check_subtraction_in(struct chk *c, struct ir_pathexpr *pe,
+				 bool paths)
 {
 	if (!pe->nsub)
 		return;
 	if (chk_strict(c, pe->loc, "set subtraction"))
 		return;
-	for (size_t i = 0; i < pe->nsub; i++)
+	for (size_t i = 0; paths && i < pe->nsub; i++)
 		if (!path_start_ok(pe->sub[i]))
 			chk_error(
 				c, pe->loc,
 				"set subtraction operand '%s' must begin with '/'",
 				pe->sub[i]);
+}
+
+static void check_subtraction(struct chk *c, struct ir_rule *r,
+			      struct ir_pathexpr *pe)
+{
 	(void)r;
+	check_subtraction_in(c, pe, true);
 }
 
 static void warn_not_rooted(struct chk *c, const struct ir_pathexpr *pe)
@@ -422,7 +431,7 @@ void chk_rule_change_profile(struct chk *c, struct ir_rule *r)
 		if (chk_expand_pathexpr(c, r->scope, &cp->target, false) ||
 		    !chk_pathexpr_ok(c, &cp->target))
 			return;
-		check_subtraction(c, r, &cp->target);
+		check_subtraction_in(c, &cp->target, false);
 		t = cp->target.glob;
 		if (t[0] == ':' && strchr(t + 1, ':')) {
 			const char *q = strchr(t + 1, ':');

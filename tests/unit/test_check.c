@@ -428,6 +428,14 @@ static void test_change_profile_owner_and_safe(void **state)
 	    "Exec condition is required");
 }
 
+static void test_change_profile_target_subtraction_takes_labels(void **state)
+{
+	ok(*state, P("  change_profile -> ** - unconfined,"));
+	ok(*state, P("  change_profile /usr/bin/x -> kt_* - kt_no,"));
+	err(*state, P("  change_profile /usr/bin/* - bin -> foo,"),
+	    "set subtraction operand 'bin' must begin with '/'");
+}
+
 static void test_mqueue_names(void **state)
 {
 	err(*state, P("  mqueue type=posix 1234,"),
@@ -543,6 +551,7 @@ int main(void)
 		T(test_dbus_message_and_service_mix),
 		T(test_unix_label_only_in_peer),
 		T(test_change_profile_owner_and_safe),
+		T(test_change_profile_target_subtraction_takes_labels),
 		T(test_mqueue_names),
 		T(test_glob_grouping_errors),
 		T(test_alias_duplicates_file_rules),
