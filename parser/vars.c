@@ -700,21 +700,21 @@ static void hb_put(struct hbuf *b, const char *s, size_t n)
 	b->s[b->n] = '\0';
 }
 
-/* Writes @s with the reference @r replaced by the values of @b. */
+/* Writes @s with the reference @r replaced by the values @vals. */
 static void substitute(struct hbuf *o, const char *s, const struct var_ref *r,
-		       const struct fe_env *b)
+		       const struct fe_strlist *vals)
 {
 	o->n = 0;
 	hb_put(o, s, r->start);
-	if (b->nvals == 1) {
-		hb_put(o, b->vals[0], strlen(b->vals[0]));
+	if (vals->n == 1) {
+		hb_put(o, vals->v[0], strlen(vals->v[0]));
 	} else {
 		bool lead = r->start > 0 && s[r->start - 1] == '/';
 		bool trail = s[r->end] == '/';
 
 		hb_put(o, "{", 1);
-		for (size_t i = 0; i < b->nvals; i++) {
-			const char *v = b->vals[i];
+		for (size_t i = 0; i < vals->n; i++) {
+			const char *v = vals->v[i];
 			size_t n;
 
 			if (lead)
@@ -733,12 +733,139 @@ static void substitute(struct hbuf *o, const char *s, const struct var_ref *r,
 	hb_put(o, s + r->end, strlen(s + r->end));
 }
 
+/* Note [nested-values]: 3.0.8 expands the references inside a set
+ * variable's values before the variable is used, as a cross product that
+ * keeps duplicates (@{A}=x y, @{B}=@{A}/c gives @{B} the two values x/c
+ * and y/c), so the slash trimming of a multi-valued use applies to the
+ * expanded values, and the star that tunables/home puts after
+ * @{HOMEDIRS} is followed by a '/' (so it must match one character or
+ * more) rather than by a ',' of an inner alternation (language.md 4.5).
+ * The value lists are built bottom up, once per variable and expansion,
+ * within the item and length bounds; check_closure() has excluded
+ * cycles before.
+ */
+struct vmemo {
+	const char *name;	 /* interned */
+	struct fe_strlist vals; /* expanded values */
+	struct vmemo *next;
+};
+
+struct vlist {
+	const char **v;
+	size_t n, cap;
+};
+
+static int vl_push(struct fe_symtab *st, struct vlist *l, const char *s,
+		   const char *what, struct src_loc loc)
+{
+	if (l->n >= FE_EXPAND_MAX_ITEMS) {
+		diag_error(st->cu, loc,
+			   "Variable expansion of '%.64s' exceeds %d values",
+			   what, FE_EXPAND_MAX_ITEMS);
+		return -EINVAL;
+	}
+	if (l->n == l->cap) {
+		const char **nv;
+
+		l->cap = l->cap ? l->cap * 2 : 8;
+		nv = arena_alloc_array(st->a, l->cap, sizeof(*nv));
+		if (l->n)
+			memcpy(nv, l->v, l->n * sizeof(*nv));
+		l->v = nv;
+	}
+	l->v[l->n++] = s;
+	return 0;
+}
+
+static int set_values(struct fe_symtab *st, const struct fe_env *env,
+		      const struct fe_env *b, struct src_loc loc,
+		      struct vmemo **memo, struct fe_strlist *out);
+
+/* Appends to @acc every expansion of the raw value @v. */
+static int expand_value(struct fe_symtab *st, const struct fe_env *env,
+			const char *v, struct src_loc loc, struct vmemo **memo,
+			struct vlist *acc)
+{
+	struct vlist part = {0};
+	size_t pos = 0;
+	struct var_ref r;
+
+	if (vl_push(st, &part, "", v, loc))
+		return -EINVAL;
+	while (find_ref(st, v, pos, &r)) {
+		const struct fe_env *c = lookup_set(st, env, r.name, true, loc);
+		struct vlist next = {0};
+		struct fe_strlist x;
+
+		if (!c || set_values(st, env, c, loc, memo, &x))
+			return -EINVAL;
+		for (size_t i = 0; i < part.n; i++)
+			for (size_t j = 0; j < x.n; j++) {
+				const char *s = arena_sprintf(
+					st->a, "%s%.*s%s", part.v[i],
+					(int)(r.start - pos), v + pos, x.v[j]);
+
+				if (strlen(s) > FE_EXPAND_MAX) {
+					diag_error(
+						st->cu, loc,
+						"Variable expansion of '%.64s' exceeds %d bytes",
+						v, FE_EXPAND_MAX);
+					return -EINVAL;
+				}
+				if (vl_push(st, &next, s, v, loc))
+					return -EINVAL;
+			}
+		part = next;
+		pos = r.end;
+	}
+	for (size_t i = 0; i < part.n; i++)
+		if (vl_push(st, acc,
+			    arena_sprintf(st->a, "%s%s", part.v[i], v + pos), v,
+			    loc))
+			return -EINVAL;
+	return 0;
+}
+
+/* The values of @b with nested references expanded (Note [nested-values]). */
+static int set_values(struct fe_symtab *st, const struct fe_env *env,
+		      const struct fe_env *b, struct src_loc loc,
+		      struct vmemo **memo, struct fe_strlist *out)
+{
+	struct vlist acc = {0};
+	struct vmemo *m;
+	bool nested = false;
+
+	for (size_t i = 0; i < b->nvals && !nested; i++)
+		nested = fe_has_var_ref(b->vals[i]);
+	out->v = b->vals;
+	out->n = b->nvals;
+	if (!nested)
+		return 0;
+	for (m = *memo; m; m = m->next)
+		if (m->name == b->name) {
+			*out = m->vals;
+			return 0;
+		}
+	for (size_t i = 0; i < b->nvals; i++)
+		if (expand_value(st, env, b->vals[i], loc, memo, &acc))
+			return -EINVAL;
+	m = arena_alloc(st->a, sizeof(*m));
+	m->name = b->name;
+	m->vals.v = acc.v;
+	m->vals.n = acc.n;
+	m->next = *memo;
+	*memo = m;
+	*out = m->vals;
+	return 0;
+}
+
 int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 		   const char *in, struct src_loc loc, bool collapse,
 		   const char **out)
 {
 	struct hbuf buf[2] = {{0}, {0}};
 	struct dfs d = {0};
+	struct vmemo *memo = NULL;
 	const char *s = in;
 	struct var_ref r;
 	int cur = 0, rc = 0;
@@ -746,17 +873,19 @@ int fe_expand_glob(struct fe_symtab *st, const struct fe_env *env,
 	while (find_ref(st, s, 0, &r)) {
 		const struct fe_env *b =
 			lookup_set(st, env, r.name, false, loc);
+		struct fe_strlist vals;
 
-		if (!b || check_closure(st, env, b, &d, loc)) {
+		if (!b || check_closure(st, env, b, &d, loc) ||
+		    set_values(st, env, b, loc, &memo, &vals)) {
 			rc = -EINVAL;
 			goto out_free;
 		}
-		if (r.in_class && b->nvals > 1)
+		if (r.in_class && vals.n > 1)
 			diag_warn(
 				st->cu, WARN_FORMAT, loc,
 				"multi-valued variable @{%s} expanded inside a character class",
 				r.name);
-		substitute(&buf[cur], s, &r, b);
+		substitute(&buf[cur], s, &r, &vals);
 		if (buf[cur].n > FE_EXPAND_MAX) {
 			diag_error(
 				st->cu, loc,

@@ -115,13 +115,43 @@ static void test_slash_before_trims_leading_slashes(void **state)
 			    "{/home/,/srv/home/}*/");
 }
 
-static void test_nested_references_expand(void **state)
+static void test_nested_references_expand_as_cross_product(void **state)
 {
 	struct fx *f = *state;
 
 	set(f, "@{A}", FE_ASSIGN_EQ, "/a /b", 0);
 	set(f, "@{B}", FE_ASSIGN_EQ, "@{A}/c @{A}/d", 0);
-	assert_string_equal(expand(f, "@{B}", false), "{{/a,/b}/c,{/a,/b}/d}");
+	assert_string_equal(expand(f, "@{B}", false), "{/a/c,/b/c,/a/d,/b/d}");
+}
+
+static void test_nested_values_trimmed_after_expansion(void **state)
+{
+	struct fx *f = *state;
+
+	set(f, "@{A}", FE_ASSIGN_EQ, "/a/ /b/", 0);
+	set(f, "@{B}", FE_ASSIGN_EQ, "@{A}c/", 0);
+	assert_string_equal(expand(f, "/x/@{B}/y", true), "/x/{a/c,b/c}/y");
+}
+
+static void test_home_through_homedirs_keeps_star_before_slash(void **state)
+{
+	struct fx *f = *state;
+
+	set(f, "@{HOMEDIRS}", FE_ASSIGN_EQ, "/home/", 0);
+	set(f, "@{HOME}", FE_ASSIGN_EQ, "@{HOMEDIRS}/*/ /root/", 0);
+	set(f, "@{STORE}", FE_ASSIGN_EQ, "@{HOME}/mail/ /var/mail/", 0);
+	assert_string_equal(expand(f, "@{STORE}/", true),
+			    "{/home/*/mail,/root/mail,/var/mail}/");
+	assert_string_equal(expand(f, "@{HOME}/x", true), "{/home/*,/root}/x");
+}
+
+static void test_expanded_duplicates_are_kept(void **state)
+{
+	struct fx *f = *state;
+
+	set(f, "@{A}", FE_ASSIGN_EQ, "x y", 0);
+	set(f, "@{B}", FE_ASSIGN_EQ, "@{A} x", 0);
+	assert_string_equal(expand(f, "/q/@{B}", false), "/q/{x,y,x}");
 }
 
 static void test_expansion_inside_alternation(void **state)
@@ -465,7 +495,10 @@ int main(void)
 		T(test_single_value_substituted_verbatim),
 		T(test_multi_value_becomes_alternation),
 		T(test_slash_before_trims_leading_slashes),
-		T(test_nested_references_expand),
+		T(test_nested_references_expand_as_cross_product),
+		T(test_nested_values_trimmed_after_expansion),
+		T(test_home_through_homedirs_keeps_star_before_slash),
+		T(test_expanded_duplicates_are_kept),
 		T(test_expansion_inside_alternation),
 		T(test_empty_value_then_slash_filter),
 		T(test_slash_filter_keeps_two_leading),
