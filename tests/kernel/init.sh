@@ -3,12 +3,18 @@
 # tmpfs and switch_roots into it (pivot_root cannot leave rootfs). Stage 2
 # mounts the pseudo file systems, loads the enforce blobs (one write each),
 # runs the checks, replaces them with the complain blobs, runs the checks
-# again, loads the compiled Debian profiles, and powers off. Every result line starts with "KT ".
+# again, lets the compiler under test load policy itself (cli/scenario.sh),
+# loads the compiled Debian profiles, and powers off. Every result line
+# starts with "KT ".
 bb=/bin/busybox
 if [ ! -e /.stage2 ]; then
 	$bb mkdir -p /newroot
 	$bb mount -t tmpfs -o mode=0755 tmpfs /newroot
-	$bb cp -a /bin /kt /init /newroot/
+	for d in /*; do
+		case $d in /newroot|/proc|/sys|/dev|/root) ;;
+		*) $bb cp -a $d /newroot/ ;;
+		esac
+	done
 	$bb touch /newroot/.stage2
 	exec $bb switch_root /newroot /init
 fi
@@ -42,6 +48,12 @@ pass() {
 for p in $(cat /kt/passes); do
 	pass "$p"
 done
+# The compiler under test loads policy itself (before the Debian
+# profiles, so that none of them attaches to its programs).
+if [ -x /bin/apparmor_parser ] && [ -f /kt/cli/scenario.sh ]; then
+	dmesg -c > /dev/null
+	sh /kt/cli/scenario.sh
+fi
 # The compiled Debian profiles: each must load (one write each).
 if [ -d /kt/corpus ]; then
 	dmesg -c > /dev/null

@@ -12,6 +12,8 @@
 #        AACC_KERNEL_CONTROL=0 skip the complain-mode pass
 #        AACC_KERNEL_ONLY=GLOB only suite files matching GLOB
 #        AACC_KERNEL_CORPUS=0  skip loading the compiled Debian profiles
+#        AACC_KERNEL_CLI=0     skip the stage where the compiler under test
+#                              loads policy itself (cli/scenario.sh)
 #        AACC_KERNEL_NOVM=1    only compile the suite (and corpus); no VM
 #        AACC_KERNEL_TIMEOUT   seconds before the VM is killed (270)
 #        AACC_KERNEL_VERBOSE=1 print every check, not only failures
@@ -95,6 +97,26 @@ cp "$work/runner" "$work/root/bin/ktrun"
 cp /bin/busybox "$work/root/bin/busybox"
 cp "$here/init.sh" "$work/root/init"
 chmod 755 "$work/root/init"
+
+# The compiler under test goes into the VM too, with the shared libraries
+# it needs (libapparmor, libc, the loader), for cli/scenario.sh: it loads,
+# replaces and removes policy itself there.
+if [ "${AACC_KERNEL_CLI:-1}" != 0 ]; then
+	cp -L "$compiler" "$work/root/bin/apparmor_parser" ||
+		die "cannot copy $compiler"
+	for lib in $(ldd "$compiler" 2>/dev/null |
+		sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) .*|\1|p'); do
+		mkdir -p "$work/root$(dirname "$lib")"
+		cp -L "$lib" "$work/root$lib" || die "cannot copy $lib"
+	done
+	mkdir -p "$work/root/kt/cli/include" "$work/root/etc/apparmor"
+	cp -a "$here/cli/src" "$work/root/kt/cli/src"
+	cp "$here/cli/scenario.sh" "$work/root/kt/cli/scenario.sh"
+	cp "$suite/include/kt-base" "$work/root/kt/cli/include/"
+	cp "$feat" "$work/root/kt/cli/features"
+	printf 'policy-features=/kt/cli/features\nInclude=/kt/cli/include\n' \
+		> "$work/root/etc/apparmor/parser.conf"
+fi
 
 passes="enforce"
 [ "${AACC_KERNEL_CONTROL:-1}" = 0 ] || passes="enforce complain"
@@ -229,6 +251,25 @@ if [ "$ncorpus" -gt 0 ]; then
 	grep '^KT CORPUS FAIL \|^KT CORPUS DMESG' "$work/serial.txt" | cut -d' ' -f2- >&2
 	echo "kernel: Debian profiles: $lok of $ncorpus blobs loaded, $lfail rejected ($nrefused profiles not compiled by $compiler)"
 	[ "$lok" -eq "$ncorpus" ] || bad=1
+fi
+
+# the compiler under test loading policy in the VM (cli/scenario.sh):
+# every check passes and the scenario ran to its end
+if [ "${AACC_KERNEL_CLI:-1}" != 0 ]; then
+	cw=$(grep -cE '^[[:space:]]*(ck_[a-z]+ |CHECK )' "$here/cli/scenario.sh")
+	cp=$(grep -c '^KT cli PASS ' "$work/serial.txt")
+	cf=$(grep -c '^KT cli FAIL ' "$work/serial.txt")
+	[ "${AACC_KERNEL_VERBOSE:-0}" = 1 ] &&
+		grep '^KT cli \(PASS\|FAIL\) ' "$work/serial.txt" | cut -d' ' -f2- >&2
+	grep '^KT cli FAIL \|^KT cli OUT ' "$work/serial.txt" | cut -d' ' -f2- >&2
+	if ! grep -q '^KT cli END' "$work/serial.txt"; then
+		echo "kernel: cli: the scenario did not end (crash, hang or timeout)" >&2
+		bad=1
+	fi
+	who=$(sed -n 's/^KT cli BEGIN //p' "$work/serial.txt")
+	echo "kernel: cli ($who): $cp passed, $cf failed," \
+		"$((cw - cp - cf)) missing of $cw checks"
+	[ "$cf" -eq 0 ] && [ "$cp" -eq "$cw" ] || bad=1
 fi
 
 # enforce: every check must pass

@@ -1,0 +1,212 @@
+#!/bin/busybox sh
+# The apparmor_parser under test, inside the VM, loading policy itself:
+# a directory with -r (skipped names, a file that does not compile), a
+# replacement, -a of a loaded profile, -R while a process runs under the
+# profile, -n into a policy namespace, a cache written with -W and read
+# back, and failed compiles that must leave the loaded version alone.
+# Each check prints "KT cli PASS|FAIL ID want=... got=..."; run.sh counts
+# the lines that start with "ck_" or "CHECK " here, one result each.
+# Sources: /kt/cli/src (tests/kernel/cli/src), the parser: /bin/apparmor_parser
+# with /etc/apparmor/parser.conf (policy features and the include path).
+P=/bin/apparmor_parser
+S=/kt/cli/src
+T=/tmp/cli
+PROFILES=/sys/kernel/security/apparmor/profiles
+NSDIR=/sys/kernel/security/apparmor/policy/namespaces
+mkdir -p $T /var/cache
+nblk=0
+
+res() { # ID OK WANT GOT
+	if [ "$2" = 1 ]; then
+		echo "KT cli PASS cli:$1 want=$3 got=$4"
+	else
+		echo "KT cli FAIL cli:$1 want=$3 got=$4"
+	fi
+}
+
+# ck_rc ok|fail ID ARGS...: runs the parser; ok wants exit 0, fail any
+# other status. Its output is kept in $T/ID.out (shown on a failure).
+ck_rc() {
+	want=$1 id=$2
+	shift 2
+	$P "$@" > $T/$id.out 2>&1
+	rc=$?
+	ok=0
+	[ $want = ok ] && [ $rc = 0 ] && ok=1
+	[ $want = fail ] && [ $rc != 0 ] && ok=1
+	res "$id" $ok "$want" "rc=$rc"
+	[ $ok = 1 ] || sed "s/^/KT cli OUT $id: /" $T/$id.out
+}
+
+# ck_out ID REGEX: the output of the last ck_rc ID matches REGEX
+ck_out() {
+	if grep -q "$2" $T/$1.out; then
+		res "$1-output" 1 "/$2/" match
+	else
+		res "$1-output" 0 "/$2/" "$(head -c 200 $T/$1.out | tr '\n' '|')"
+	fi
+}
+
+# ck_loaded yes|no NAME: NAME is (not) in the root namespace's list
+ck_loaded() {
+	if grep -q "^$2 (" $PROFILES; then got=yes; else got=no; fi
+	res "loaded-$2-$1" $([ $got = $1 ] && echo 1 || echo 0) "$1" "$got"
+}
+
+# ck_ns yes|no NS: the policy namespace NS exists
+ck_ns() {
+	if [ -d $NSDIR/$2 ]; then got=yes; else got=no; fi
+	res "ns-$2-$1" $([ $got = $1 ] && echo 1 || echo 0) "$1" "$got"
+}
+
+# ck_label ID PID LABEL: /proc/PID/attr/current, mode suffix removed
+ck_label() {
+	got=$(sed 's/ ([a-z]*)$//' /proc/$2/attr/current 2>&1)
+	res "$1" $([ "$got" = "$3" ] && echo 1 || echo 0) "$3" "$got"
+}
+
+# ck_same ID A B: files A and B exist and are byte-identical
+ck_same() {
+	if [ -s "$2" ] && cmp -s "$2" "$3"; then ok=1; else ok=0; fi
+	res "$1" $ok same "$(wc -c < "$2" 2>/dev/null)/$(wc -c < "$3" 2>/dev/null)"
+}
+
+# hold PROFILE: starts a probe that waits under PROFILE; sets $held to
+# its pid; release ends it
+hold() {
+	rm -f $T/life $T/held.out
+	mkfifo $T/life
+	sh -c "echo 'exec $1' > /proc/self/attr/exec && exec /bin/probe '$2' wait" \
+		< $T/life > $T/held.out 2>&1 &
+	held=$!
+	exec 9> $T/life
+	i=0
+	while [ $i -lt 100 ] && ! grep -q READY $T/held.out; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+release() {
+	exec 9>&-
+	wait $held 2>/dev/null
+}
+
+# checks NAME < BLOCK: fixtures and CHECK lines in the suite format (see
+# README.md), run by ktrun as pass "cli"
+checks() {
+	nblk=$((nblk + 1))
+	awk -v a="$1" 'NR == 1 { print "AREA cli-" a }
+		/^CHECK / { $1 = "CHECK cli:" a ":" NR; print; next }
+		{ print }' > $T/checks.$nblk
+	/bin/ktrun run cli $T/checks.$nblk | grep -v '^KT cli SUMMARY'
+}
+
+echo "KT cli BEGIN $($P --version 2>&1 | head -n 2 | tr "\n" " ")"
+
+# 1. a directory with -r: every profile loads, the skipped names do not
+ck_rc ok dir -r $S/d1
+ck_loaded yes kc_a
+ck_loaded yes kc_b
+ck_loaded yes kc_c
+ck_loaded no kc_skipped
+checks dir <<'EOF'
+FILE /k/c/a
+FILE /k/c/b
+CHECK kc_a read /k/c/a => ALLOW
+CHECK kc_a read /k/c/b => DENY
+CHECK kc_b read /k/c/b => ALLOW
+CHECK kc_b read /k/c/a => DENY
+EOF
+# a file that does not compile fails the run, not the other files
+ck_rc fail dirbad -r $S/dbad
+ck_loaded yes kc_e
+ck_loaded no kc_err
+
+# 2. replacing one profile: the new rules hold, the others are unchanged;
+# -a of a loaded profile fails and leaves it
+ck_rc ok replace -r $S/v2/kc_a
+checks replace <<'EOF'
+FILE /k/c/a
+FILE /k/c/b
+FILE /k/c/c
+CHECK kc_a read /k/c/a => DENY
+CHECK kc_a read /k/c/b => ALLOW
+CHECK kc_b read /k/c/b => ALLOW
+CHECK kc_c read /k/c/c => ALLOW
+EOF
+ck_rc fail add-loaded -a $S/d1/kc_c
+ck_loaded yes kc_c
+
+# 3. -R while a process runs under the profile: the profile is gone and
+# the process is unconfined
+hold kc_b kc_b
+ck_label held-before-remove $held kc_b
+ck_rc ok remove -R $S/d1/kc_b
+ck_loaded no kc_b
+ck_loaded yes kc_a
+ck_label held-after-remove $held unconfined
+release
+
+# 4. -n NS: the profile is created in namespace NS, not in the root one;
+# a task confined by it sees its label without the namespace, the root
+# namespace sees it as :NS:NAME
+ck_ns no kc_ns
+ck_rc ok ns -n kc_ns -r $S/ns/kc_n
+ck_ns yes kc_ns
+ck_loaded no kc_n
+checks ns <<'EOF'
+FILE /k/c/n
+FILE /k/c/a
+CHECK :kc_ns:kc_n=kc_n read /k/c/n => ALLOW
+CHECK :kc_ns:kc_n=kc_n read /k/c/a => DENY
+CHECK &:kc_ns:kc_n=kc_n read /k/c/a => DENY
+EOF
+hold :kc_ns:kc_n kc_n
+ck_label ns-label-outside $held :kc_ns:kc_n
+release
+hold '&:kc_ns:kc_n' kc_n
+ck_label ns-stack-label-outside $held 'unconfined//&:kc_ns:kc_n'
+release
+
+# 5. the cache: -r -W compiles, loads and writes exactly the -S bytes;
+# after -R, a second -r loads the cache entry (reported by -k) and
+# enforces the same
+ck_rc ok cache-write -r -W -k $S/cache/kc_w
+ck_out cache-write 'Wrote cache: '
+$P -QS -K $S/cache/kc_w > $T/kc_w.bin 2> $T/kc_w.err
+entry=$(ls /var/cache/apparmor/*/kc_w 2>/dev/null | head -n 1)
+ck_same cache-entry-is-S-output "$entry" $T/kc_w.bin
+checks cache-fresh <<'EOF'
+FILE /k/c/w
+FILE /k/c/ww
+CHECK kc_w read /k/c/w => ALLOW
+CHECK kc_w write /k/c/ww => ALLOW
+CHECK kc_w write /k/c/w => DENY
+EOF
+ck_rc ok cache-remove -R $S/cache/kc_w
+ck_loaded no kc_w
+ck_rc ok cache-read -r -k $S/cache/kc_w
+ck_out cache-read 'Cache hit: '
+ck_loaded yes kc_w
+checks cache-read <<'EOF'
+FILE /k/c/w
+FILE /k/c/ww
+CHECK kc_w read /k/c/w => ALLOW
+CHECK kc_w write /k/c/ww => ALLOW
+CHECK kc_w write /k/c/w => DENY
+EOF
+
+# 6. a file whose compile fails leaves the loaded versions of its
+# profiles: a semantic error in one of two profiles, then a syntax error
+ck_rc ok keep-v1 -r $S/f1/kc_f
+ck_rc fail keep-semantic -r $S/f2/kc_f
+ck_rc fail keep-syntax -r $S/f3/kc_f
+checks keep <<'EOF'
+FILE /k/c/f1
+FILE /k/c/f2
+CHECK kc_f1 read /k/c/f1 => ALLOW
+CHECK kc_f1 read /k/c/f2 => DENY
+CHECK kc_f2 read /k/c/f2 => ALLOW
+EOF
+
+echo "KT cli END"
