@@ -56,6 +56,7 @@ struct bstate {
 	struct dfa_buf toff; /* uint32: transitions of s start at toff[s] */
 	struct dfa_buf tcls; /* uint8 */
 	struct dfa_buf tdst; /* uint32 */
+	struct dfa_buf soob; /* uint32: out-of-band target per state */
 	struct dfa_buf trip; /* struct trip, one state's derivatives */
 	struct dfa_buf sorted; /* struct trip, grouped by class */
 	struct dfa_buf key; /* uint32: a candidate state key */
@@ -465,14 +466,14 @@ static int state_expand(struct bstate *st, uint32_t s)
 {
 	struct dfa_ctx *c = st->c;
 	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
-	uint32_t count[257], ndone;
+	uint32_t count[258], ndone, nk = st->ncls + c->has_oob;
 	struct trip *v;
 	int rc;
 	struct {
 		uint32_t h; /* hash of the class's derivatives */
 		size_t at, n; /* where they are in sorted[] */
 		uint32_t target; /* the state they lead to */
-	} done[256];
+	} done[257];
 
 	st->trip.n = 0;
 	for (uint32_t i = lo; i < hi; i += 2) {
@@ -509,10 +510,20 @@ static int state_expand(struct bstate *st, uint32_t s)
 				trip_push(st, k, id, d);
 		}
 	}
+	/* Note [out-of-band]: the symbol is one more class, number ncls */
+	for (uint32_t i = lo; i < hi && c->has_oob; i += 2) {
+		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1], d;
+
+		if (!(dfa_term_at(c, t)->oob & DFA_OOB_FIRST))
+			continue;
+		d = dfa_deriv(c, t, DFA_SYM_OOB);
+		if (d != c->empty)
+			trip_push(st, st->ncls, id, d);
+	}
 	memset(count, 0, sizeof(count));
 	for (size_t i = 0; i < st->trip.n; i++)
 		count[((struct trip *)st->trip.p)[i].k + 1]++;
-	for (uint32_t k = 0; k < st->ncls; k++)
+	for (uint32_t k = 0; k < nk; k++)
 		count[k + 1] += count[k];
 	v = dfa_buf_reserve(c, &st->sorted, sizeof(*v), st->trip.n);
 	for (size_t i = 0; i < st->trip.n; i++) {
@@ -561,6 +572,10 @@ static int state_expand(struct bstate *st, uint32_t s)
 		ndone++;
 		i = j;
 emit:
+		if (k == st->ncls) {
+			U32(st->soob)[s] = target;
+			continue;
+		}
 		dfa_buf_reserve(c, &st->tcls, 1, st->tcls.n + 1);
 		((uint8_t *)st->tcls.p)[st->tcls.n++] = (uint8_t)k;
 		push_u32(c, &st->tdst, target);
@@ -699,6 +714,7 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 	uint32_t *rep, *num, *ord;
 	const uint32_t *toff = U32(st->toff), *tdst = U32(st->tdst);
 	const uint8_t *tcls = st->tcls.p;
+	const uint32_t *oob = c->has_oob ? U32(st->soob) : NULL;
 	struct dfa *d = arena_alloc(c->a, sizeof(*d));
 
 	rep = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
@@ -720,12 +736,13 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 		if (ord[i] == UINT32_MAX)
 			continue;
 		s = rep[ord[i]];
-		for (uint32_t t = toff[s]; t < toff[s + 1]; t++) {
-			uint32_t tb = blockof[tdst[t]];
+		for (uint32_t t = toff[s]; t <= toff[s + 1]; t++) {
+			uint32_t tb, to = t < toff[s + 1] ? tdst[t] :
+				      oob ? oob[s] : 0;
 
-			if (tb == UINT32_MAX)
+			if (!to || (tb = blockof[to]) == UINT32_MAX)
 				continue;
-			m++;
+			m += t < toff[s + 1];
 			if (num[tb] == UINT32_MAX) {
 				num[tb] = nnew;
 				ord[nnew++] = tb;
@@ -737,6 +754,7 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 	d->tcls = arena_alloc_array(c->a, (size_t)m + 1, 1);
 	d->tdst = arena_alloc_array(c->a, (size_t)m + 1, sizeof(uint32_t));
 	d->accept = arena_alloc_array(c->a, nnew, sizeof(struct dfa_accept));
+	d->oob = NULL;
 	m = 0;
 	for (uint32_t i = 0; i < nnew; i++) {
 		uint32_t s;
@@ -747,6 +765,12 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 		s = rep[ord[i]];
 		d->accept[i] =
 			((struct dfa_accept *)st->vals.p)[U32(st->sval)[s]];
+		if (oob && oob[s] && blockof[oob[s]] != UINT32_MAX) {
+			if (!d->oob)
+				d->oob = arena_alloc_array(c->a, nnew,
+							   sizeof(uint32_t));
+			d->oob[i] = num[blockof[oob[s]]];
+		}
 		for (uint32_t t = toff[s]; t < toff[s + 1]; t++) {
 			uint32_t tb = blockof[tdst[t]];
 
@@ -770,6 +794,7 @@ static void bstate_release(struct bstate *st)
 	struct dfa_ctx *c = st->c;
 	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->sval,
 				   &st->toff, &st->tcls, &st->tdst,
+				   &st->soob,
 				   &st->trip, &st->sorted, &st->key,
 				   &st->ids, &st->aids, &st->aoff,
 				   &st->aval, &st->vals, &st->setcls,
@@ -818,8 +843,12 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	if (rc)
 		goto out;
 	push_u32(c, &st.toff, 0);
+	if (c->has_oob)
+		push_u32(c, &st.soob, 0);
 	for (uint32_t s = 1; s < st.nstates; s++) {
 		push_u32(c, &st.toff, (uint32_t)st.tdst.n);
+		if (c->has_oob)
+			push_u32(c, &st.soob, 0);
 		rc = state_expand(&st, s);
 		if (rc)
 			goto out;
@@ -829,6 +858,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	raw.toff = U32(st.toff);
 	raw.tcls = st.tcls.p;
 	raw.tdst = U32(st.tdst);
+	raw.oob = c->has_oob ? U32(st.soob) : NULL;
 	raw.val = U32(st.sval);
 	raw.nvals = (uint32_t)st.vals.n;
 	if (c->bytes + (size_t)st.nstates * 48 + st.tdst.n * 40 >

@@ -20,13 +20,22 @@ enum dfa_term_kind {
 	DFA_T_AND, /* intersection of kids[a .. a+b), sorted, >= 2 */
 	DFA_T_NOT, /* complement of a relative to all strings */
 	DFA_T_STAR, /* a repeated */
+	DFA_T_OOB, /* the out-of-band symbol (Note [out-of-band]) */
 };
+
+/* The out-of-band symbol as a derivative argument: bytes are 0..255. */
+#define DFA_SYM_OOB 256u
+
+/* Bits of struct dfa_term.oob. */
+#define DFA_OOB_FIRST 1u /* the derivative by DFA_SYM_OOB may be non-empty */
+#define DFA_OOB_ALPHA 2u /* a matched string may contain DFA_SYM_OOB */
 
 #define DFA_ALPHA_LAZY UINT32_MAX
 
 struct dfa_term {
 	uint8_t kind; /* enum dfa_term_kind */
 	uint8_t nullable; /* matches "" */
+	uint8_t oob; /* DFA_OOB_* bits */
 	uint32_t a; /* see enum dfa_term_kind */
 	uint32_t b; /* see enum dfa_term_kind */
 	uint32_t first; /* set: bytes whose derivative may be non-empty */
@@ -77,7 +86,9 @@ struct dfa_ctx {
 	uint32_t ucache[4096][3]; /* set unions: x, y, x|y (x = 0: empty) */
 	uint32_t byte_term[256]; /* class term of one byte, 0 until made */
 	struct dfa_buf sortbuf; /* uint32_t scratch of the union sort */
-	uint32_t empty, eps, full; /* well-known terms */
+	uint32_t empty, eps, full; /* well-known terms; full = bytes* */
+	uint32_t oobt, univ; /* <oob>, and (bytes | <oob>)* */
+	bool has_oob; /* dfa_pat_oob() was called */
 	uint32_t set_none, set_all; /* well-known sets */
 };
 
@@ -90,6 +101,7 @@ struct dfa {
 	uint8_t *tcls; /* class of each transition, ascending per state */
 	uint32_t *tdst; /* target of each transition, never 0 */
 	struct dfa_accept *accept; /* per state */
+	uint32_t *oob; /* out-of-band target per state, NULL when none */
 	struct dfa_stats stats; /* figures of the build */
 };
 
@@ -156,7 +168,7 @@ static inline uint32_t *dfa_kids_at(const struct dfa_ctx *c, uint32_t off)
 }
 
 uint32_t dfa_set_intern(struct dfa_ctx *c, const struct dfa_byteset *s);
-uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint8_t byte);
+uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint32_t sym);
 size_t dfa_or_normalize(struct dfa_ctx *c, size_t base);
 uint32_t dfa_mk_or_stack(struct dfa_ctx *c, size_t base);
 
@@ -179,6 +191,7 @@ struct dfa_raw {
 	const uint32_t *toff; /* nstates + 1 offsets */
 	const uint8_t *tcls; /* class per transition */
 	const uint32_t *tdst; /* target per transition, never 0 */
+	const uint32_t *oob; /* out-of-band target per state, or NULL */
 	const uint32_t *val; /* accept value index per state, 0 = none */
 	uint32_t nvals; /* distinct value indexes */
 };

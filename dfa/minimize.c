@@ -214,6 +214,17 @@ static uint32_t asig_intern(struct asig *sg, size_t at, uint32_t *nblocks)
 }
 
 /*
+ * Target of transition @t of state @s: toff[s] <= t < toff[s + 1] are the
+ * class transitions, t == toff[s + 1] the out-of-band one (0 if none).
+ */
+static uint32_t raw_target(const struct dfa_raw *r, uint32_t s, uint32_t t)
+{
+	if (t < r->toff[s + 1])
+		return r->tdst[t];
+	return r->oob ? r->oob[s] : 0;
+}
+
+/*
  * Note [acyclic-minimization]: fill @blockof and return true with the
  * block count in @nblocks, or return false when a cycle is reachable.
  */
@@ -237,9 +248,11 @@ static bool minimize_acyclic(const struct dfa_raw *r, uint32_t *blockof,
 	while (head < nq) {
 		uint32_t s = order[head++];
 
-		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
-			uint32_t d = r->tdst[t];
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t);
 
+			if (!d)
+				continue;
 			indeg[d]++;
 			if (blockof[d]) {
 				blockof[d] = 0;
@@ -255,13 +268,16 @@ static bool minimize_acyclic(const struct dfa_raw *r, uint32_t *blockof,
 	for (uint32_t i = 0; i < head; i++) {
 		uint32_t s = order[i];
 
-		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++)
-			if (!--indeg[r->tdst[t]])
-				order[head++] = r->tdst[t];
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t);
+
+			if (d && !--indeg[d])
+				order[head++] = d;
+		}
 	}
 	if (head != nq)
 		goto out;
-	sg.cap = (size_t)nq + 2 * (size_t)mm + 1;
+	sg.cap = (size_t)nq + 2 * ((size_t)mm + (r->oob ? nn : 0)) + 1;
 	sg.w = xmalloc(sg.cap * sizeof(uint32_t));
 	sg.off = xmalloc(((size_t)nq + 1) * sizeof(uint32_t));
 	sg.off[0] = 0;
@@ -275,12 +291,13 @@ static bool minimize_acyclic(const struct dfa_raw *r, uint32_t *blockof,
 		size_t at = sg.n;
 
 		sg.w[sg.n++] = r->val[s];
-		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
-			uint32_t b = blockof[r->tdst[t]];
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t), b;
 
-			if (b == UINT32_MAX)
+			if (!d || (b = blockof[d]) == UINT32_MAX)
 				continue;
-			sg.w[sg.n++] = r->tcls[t];
+			sg.w[sg.n++] = t < r->toff[s + 1] ? r->tcls[t] :
+							    DFA_SYM_OOB;
 			sg.w[sg.n++] = b;
 		}
 		if (sg.n - at == 1 && !r->val[s]) {
@@ -303,12 +320,15 @@ out:
 uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 {
 	struct vstate v = { 0 };
-	uint32_t nn = r->nstates, mm = r->toff[nn], nkeep, nblocks;
+	uint32_t nn = r->nstates, mm = r->toff[nn], nkeep, nblocks, nt = 0;
 	uint32_t *cnt, *order;
-	size_t big = (size_t)(nn > mm ? nn : mm) + 1;
+	size_t big;
 
 	if (minimize_acyclic(r, blockof, &nblocks))
 		return nblocks;
+	for (uint32_t s = 0; s < nn && r->oob; s++)
+		mm += r->oob[s] != 0;
+	big = (size_t)(nn > mm ? nn : mm) + 1;
 	v.nn = nn;
 	v.mm = mm;
 	v.T = xmalloc((mm + 1) * sizeof(uint32_t));
@@ -319,10 +339,14 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	v.M = xcalloc(big, sizeof(uint32_t));
 	v.W = xmalloc(big * sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++) {
-		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
-			v.T[t] = s;
-			v.Lb[t] = r->tcls[t];
-			v.H[t] = r->tdst[t];
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t);
+
+			if (!d)
+				continue;
+			v.T[nt] = s;
+			v.Lb[nt] = t < r->toff[s + 1] ? r->tcls[t] : DFA_SYM_OOB;
+			v.H[nt++] = d;
 		}
 	}
 	vpart_init(&v.B, nn);
@@ -363,11 +387,11 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	/* transitions partitioned by label */
 	vpart_init(&v.C, v.mm);
 	if (v.mm) {
-		uint32_t lc[257] = { 0 }, a;
+		uint32_t lc[258] = { 0 }, a;
 
 		for (uint32_t t = 0; t < v.mm; t++)
 			lc[v.Lb[t] + 1]++;
-		for (int k = 0; k < 256; k++)
+		for (int k = 0; k < 257; k++)
 			lc[k + 1] += lc[k];
 		for (uint32_t t = 0; t < v.mm; t++)
 			v.C.E[lc[v.Lb[t]]++] = t;

@@ -49,6 +49,18 @@ dfa_state_t dfa_step(const struct dfa *d, dfa_state_t s, uint8_t byte)
 	return DFA_DEAD;
 }
 
+dfa_state_t dfa_step_oob(const struct dfa *d, dfa_state_t s)
+{
+	if (!d->oob || s >= d->nstates)
+		return DFA_DEAD;
+	return d->oob[s];
+}
+
+bool dfa_has_oob(const struct dfa *d)
+{
+	return d->oob != NULL;
+}
+
 dfa_state_t dfa_match(const struct dfa *d, dfa_state_t s, const void *buf,
 		      size_t n)
 {
@@ -167,6 +179,9 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
 			}
 			sb_printf(&b, "\"];\n");
 		}
+		if (dfa_step_oob(d, s))
+			sb_printf(&b, "\t%u -> %u [label=\"<oob>\"];\n", s,
+				  dfa_step_oob(d, s));
 	}
 	sb_printf(&b, "}\n");
 	r = arena_strndup(a, b.p, b.n);
@@ -185,7 +200,9 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * union-find over free slots jumps straight to the next free slot for the
  * first column, and the search is bounded so that packing stays linear;
  * the table is then extended so every base + 255 is inside it
- * (policy-blob.md 6.4).
+ * (policy-blob.md 6.4). A state with an out-of-band transition is placed
+ * with its columns shifted by one, its out-of-band slot (base - 1) as
+ * column 0, so its base is at least 1 (Note [out-of-band]).
  */
 
 #define COMB_FREE UINT32_MAX
@@ -296,7 +313,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 	struct comb cb = { 0 };
 	bool ec = opts ? opts->use_ec : true;
 	uint32_t ncol = ec ? d->nclasses : 256, n = d->nstates;
-	uint32_t row[256], col[256], cnt[256], tg[256];
+	uint32_t row[256], col[257], cnt[256], tg[256], oob;
 
 	if (opts && opts->max_states && n > opts->max_states) {
 		*err = arena_sprintf(a, "automaton exceeds %u states",
@@ -342,21 +359,29 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 			    (cnt[q] == cnt[best] && tg[q] < tg[best]))
 				best = q;
 		t->def[s] = tg[best];
+		oob = dfa_step_oob(d, s);
+		if (oob && oob != t->def[s])
+			col[nc++] = 0;
 		for (uint32_t c = 0; c < ncol; c++)
 			if (row[c] != t->def[s])
-				col[nc++] = c;
+				col[nc++] = c + !!oob;
 		base = comb_place(&cb, col, nc);
-		comb_reserve(&cb, base + 256);
+		comb_reserve(&cb, base + 257);
 		for (uint32_t i = 0; i < nc; i++)
-			comb_claim(&cb, base + col[i], s, row[col[i]]);
-		t->base[s] = (uint32_t)base;
+			comb_claim(&cb, base + col[i], s,
+				   oob && !col[i] ? oob : row[col[i] - !!oob]);
+		t->base[s] = (uint32_t)base + !!oob;
+		if (oob) {
+			t->base[s] |= DFA_BASE_OOB;
+			t->has_oob = true;
+		}
 	}
 	{
 		size_t len = cb.end;
 
 		for (uint32_t s = 0; s < n; s++)
-			if ((size_t)t->base[s] + 256 > len)
-				len = (size_t)t->base[s] + 256;
+			if ((size_t)(t->base[s] & DFA_BASE_INDEX) + 256 > len)
+				len = (size_t)(t->base[s] & DFA_BASE_INDEX) + 256;
 		if (len > 0xffffffu + 1) {
 			free(cb.next);
 			free(cb.check);
@@ -386,8 +411,20 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 dfa_state_t dfa_tables_step(const struct dfa_tables *t, dfa_state_t s,
 			    uint8_t byte)
 {
-	uint32_t pos = (t->base[s] & 0xffffffu) + t->ec[byte];
+	uint32_t pos = (t->base[s] & DFA_BASE_INDEX) + t->ec[byte];
 
+	if (t->check[pos] == s)
+		return t->next[pos];
+	return t->def[s];
+}
+
+dfa_state_t dfa_tables_step_oob(const struct dfa_tables *t, dfa_state_t s)
+{
+	uint32_t pos;
+
+	if (!(t->base[s] & DFA_BASE_OOB))
+		return DFA_DEAD;
+	pos = (t->base[s] & DFA_BASE_INDEX) - 1;
 	if (t->check[pos] == s)
 		return t->next[pos];
 	return t->def[s];

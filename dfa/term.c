@@ -25,6 +25,19 @@
  * '**' globs.
  */
 
+/*
+ * Note [out-of-band]
+ * The alphabet has a 257th symbol, DFA_SYM_OOB, that no byte equals (the
+ * kernel's out-of-band transition, policy-blob.md 6.6; used between an
+ * attachment path and its xattr values). Byte sets and byte classes never
+ * hold it: a term records in its oob bits whether its derivative by it
+ * may be non-empty and whether any matched string may contain it.
+ * dfa_pat_any() is bytes*, so path rules never grow out-of-band
+ * transitions; complement (DFA_T_NOT) is taken relative to the universe
+ * (bytes | <oob>)*, so a difference keeps the out-of-band strings of its
+ * minuend, and dfa_pat_not() intersects with bytes* again.
+ */
+
 static void dfa_buf_free(void *p)
 {
 	free(p);
@@ -242,8 +255,11 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 	switch (t->kind) {
 	case DFA_T_EMPTY:
 	case DFA_T_EPS:
+	case DFA_T_OOB:
 		t->nullable = t->kind == DFA_T_EPS;
 		t->first = t->alpha = c->set_none;
+		t->oob = t->kind == DFA_T_OOB ? DFA_OOB_FIRST | DFA_OOB_ALPHA :
+						0;
 		break;
 	case DFA_T_CLASS:
 		t->first = t->alpha = t->a;
@@ -254,6 +270,9 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 		t->nullable = x->nullable && y->nullable;
 		t->first = x->nullable ? set_union(c, x->first, y->first) :
 					 x->first;
+		t->oob = (x->oob & DFA_OOB_FIRST) |
+			 (x->nullable ? y->oob & DFA_OOB_FIRST : 0) |
+			 ((x->oob | y->oob) & DFA_OOB_ALPHA);
 		t->alpha = DFA_ALPHA_LAZY;
 		break;
 	case DFA_T_OR:
@@ -262,6 +281,7 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 		x = dfa_term_at(c, k[0]);
 		t->nullable = x->nullable;
 		t->first = x->first;
+		t->oob = x->oob;
 		t->alpha = DFA_ALPHA_LAZY;
 		for (uint32_t i = 1; i < t->b; i++) {
 			k = dfa_kids_at(c, t->a);
@@ -269,20 +289,24 @@ static void term_props(struct dfa_ctx *c, struct dfa_term *t)
 			if (t->kind == DFA_T_OR) {
 				t->nullable |= x->nullable;
 				t->first = set_union(c, t->first, x->first);
+				t->oob |= x->oob;
 			} else {
 				t->nullable &= x->nullable;
 				t->first = set_inter(c, t->first, x->first);
+				t->oob &= x->oob;
 			}
 		}
 		break;
 	case DFA_T_NOT:
 		t->nullable = !dfa_term_at(c, t->a)->nullable;
 		t->first = t->alpha = c->set_all;
+		t->oob = DFA_OOB_FIRST | DFA_OOB_ALPHA;
 		break;
 	case DFA_T_STAR:
 		x = dfa_term_at(c, t->a);
 		t->nullable = 1;
 		t->first = x->first;
+		t->oob = x->oob;
 		t->alpha = DFA_ALPHA_LAZY;
 		break;
 	}
@@ -377,6 +401,14 @@ struct dfa_ctx *dfa_ctx_create(struct arena *a)
 	c->full = term_intern(c, DFA_T_STAR,
 			      term_intern(c, DFA_T_CLASS, c->set_all, 0, NULL),
 			      0, NULL);
+	c->oobt = term_intern(c, DFA_T_OOB, 0, 0, NULL);
+	{
+		uint32_t k[2] = { dfa_term_at(c, c->full)->a, c->oobt };
+
+		c->univ = term_intern(c, DFA_T_STAR,
+				      term_intern(c, DFA_T_OR, 0, 2, k), 0,
+				      NULL);
+	}
 	return c;
 }
 
@@ -574,7 +606,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 {
 	size_t top = c->stack.n, n, i, j, nstar = 0;
 	uint32_t cls = c->set_none, set;
-	bool any_nullable = false, full = false;
+	bool any_nullable = false, full = false, any_oob = false;
 
 	for (i = base; i < top; i++) {
 		uint32_t t = *dfa_stack_at(c, i);
@@ -598,6 +630,12 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 			continue;
 		if (t == c->full)
 			full = true;
+		if (t == c->univ) {
+			*dfa_stack_at(c, base) = c->univ;
+			c->stack.n = base + 1;
+			return 1;
+		}
+		any_oob |= (x->oob & DFA_OOB_ALPHA) != 0;
 		if (x->kind == DFA_T_CLASS) {
 			cls = set_union(c, cls, x->a);
 			continue;
@@ -609,7 +647,7 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 		*dfa_stack_at(c, base + n++) = t;
 	}
 	c->stack.n = base + n;
-	if (full) {
+	if (full && !any_oob) {
 		*dfa_stack_at(c, base) = c->full;
 		c->stack.n = base + 1;
 		return 1;
@@ -645,7 +683,10 @@ size_t dfa_or_normalize(struct dfa_ctx *c, size_t base)
 			uint32_t al = term_alpha(c, t);
 			bool drop = false;
 
-			for (size_t k = sbase; k < c->stack.n && !drop; k++) {
+			if (dfa_term_at(c, t)->oob & DFA_OOB_ALPHA)
+				al = UINT32_MAX;
+			for (size_t k = sbase;
+			     k < c->stack.n && !drop && al != UINT32_MAX; k++) {
 				uint32_t s = *dfa_stack_at(c, k);
 
 				if (s != t && is_star_class(c, s, &set) &&
@@ -717,7 +758,7 @@ static uint32_t mk_and_stack(struct dfa_ctx *c, size_t base)
 			c->stack.n = base;
 			return c->empty;
 		}
-		if (t == c->full)
+		if (t == c->univ)
 			continue;
 		if (x->kind == DFA_T_CLASS) {
 			cls = set_inter(c, cls, x->a);
@@ -755,6 +796,7 @@ static uint32_t mk_and_stack(struct dfa_ctx *c, size_t base)
 				uint32_t o = *dfa_stack_at(c, base + k);
 
 				if (k != i &&
+				    !(dfa_term_at(c, o)->oob & DFA_OOB_ALPHA) &&
 				    set_subset(c, term_alpha(c, o), set) &&
 				    !(is_star_class(c, o, &cls) &&
 				      cls == set))
@@ -766,7 +808,7 @@ static uint32_t mk_and_stack(struct dfa_ctx *c, size_t base)
 	}
 	n = j;
 	if (n == 0)
-		r = c->full;
+		r = c->univ;
 	else if (n == 1)
 		r = *dfa_stack_at(c, base);
 	else
@@ -794,8 +836,8 @@ static uint32_t mk_not(struct dfa_ctx *c, uint32_t x)
 	if (t->kind == DFA_T_NOT)
 		return t->a;
 	if (x == c->empty)
-		return c->full;
-	if (x == c->full)
+		return c->univ;
+	if (x == c->univ)
 		return c->empty;
 	return term_intern(c, DFA_T_NOT, x, 0, NULL);
 }
@@ -858,7 +900,7 @@ static void memo_grow(struct dfa_ctx *c)
 	}
 }
 
-static uint32_t deriv_compute(struct dfa_ctx *c, uint32_t t, uint8_t byte)
+static uint32_t deriv_compute(struct dfa_ctx *c, uint32_t t, uint32_t byte)
 {
 	struct dfa_term x = *dfa_term_at(c, t);
 	size_t base;
@@ -895,26 +937,34 @@ static uint32_t deriv_compute(struct dfa_ctx *c, uint32_t t, uint8_t byte)
 	}
 }
 
-/* The derivative of term @t by @byte (Note [derivative-terms]). */
-uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint8_t byte)
+/*
+ * The derivative of term @t by @byte, a byte or DFA_SYM_OOB (Notes
+ * [derivative-terms], [out-of-band]).
+ */
+uint32_t dfa_deriv(struct dfa_ctx *c, uint32_t t, uint32_t byte)
 {
 	const struct dfa_term *x = dfa_term_at(c, t);
 	struct dfa_memo_ent *m;
 	uint32_t r;
 
-	if (!dfa_byteset_has(dfa_set_at(c, x->first), byte)) {
+	if (byte == DFA_SYM_OOB ? !(x->oob & DFA_OOB_FIRST) :
+				  !dfa_byteset_has(dfa_set_at(c, x->first),
+						   (uint8_t)byte)) {
 		if (x->kind == DFA_T_NOT)
-			return c->full;
+			return c->univ;
 		return c->empty;
 	}
 	switch (x->kind) {
 	case DFA_T_CLASS:
+	case DFA_T_OOB:
 		return c->eps;
 	case DFA_T_CAT:
+		if (dfa_term_at(c, x->a)->kind == DFA_T_OOB)
+			return x->b;
 		if (dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
 			uint32_t set = dfa_term_at(c, x->a)->a;
 
-			if (dfa_byteset_has(dfa_set_at(c, set), byte))
+			if (dfa_byteset_has(dfa_set_at(c, set), (uint8_t)byte))
 				return x->b;
 			return c->empty;
 		}
@@ -1014,7 +1064,13 @@ dfa_pat_t dfa_pat_diff(struct dfa_ctx *c, dfa_pat_t x, dfa_pat_t y)
 
 dfa_pat_t dfa_pat_not(struct dfa_ctx *c, dfa_pat_t x)
 {
-	return mk_not(c, x);
+	return mk_and(c, c->full, mk_not(c, x));
+}
+
+dfa_pat_t dfa_pat_oob(struct dfa_ctx *c)
+{
+	c->has_oob = true;
+	return c->oobt;
 }
 
 dfa_pat_t dfa_pat_complement(struct dfa_ctx *c, dfa_pat_t x,
@@ -1081,8 +1137,8 @@ int dfa_pat_is_empty(struct dfa_ctx *c, dfa_pat_t x, uint32_t max_states,
 			*empty = false;
 			break;
 		}
-		for (unsigned b = 0; b < 256; b++) {
-			uint32_t d = dfa_deriv(c, t, (uint8_t)b);
+		for (unsigned b = 0; b <= DFA_SYM_OOB; b++) {
+			uint32_t d = dfa_deriv(c, t, b);
 			uint32_t hd;
 			size_t j;
 

@@ -92,16 +92,23 @@ typedef int (*dfa_fold_fn)(void *ctx, const uint32_t *ids, size_t n,
  */
 struct dfa_tables {
 	uint32_t nstates; /* entries of base, def, accept */
+	bool has_oob; /* some base has DFA_BASE_OOB: set th_flags bit 1 */
 	uint32_t nnext; /* entries of next and check */
 	bool has_ec; /* ec[] is used: windows are indexed by class */
 	uint32_t nclasses; /* classes when has_ec, else 256 */
 	uint8_t ec[256]; /* byte -> class (identity without EC) */
-	uint32_t *base; /* window start per state (arena) */
+	uint32_t *base; /* window start per state, | DFA_BASE_OOB (arena) */
 	uint32_t *def; /* default target per state (arena) */
 	uint32_t *next; /* target per slot (arena) */
 	uint32_t *check; /* owner state per slot, 0 when unused (arena) */
 	struct dfa_accept *accept; /* per state (arena) */
 };
+
+/* BASE flag of a state with an out-of-band transition (policy-blob.md
+ * 6.3): its target is at slot (base & DFA_BASE_INDEX) - 1.
+ */
+#define DFA_BASE_OOB 0x20000000u
+#define DFA_BASE_INDEX 0x00ffffffu
 
 /* Options for dfa_compress(). */
 struct dfa_compress_opts {
@@ -167,13 +174,30 @@ dfa_pat_t dfa_pat_empty(struct dfa_ctx *c);
 dfa_pat_t dfa_pat_epsilon(struct dfa_ctx *c);
 
 /**
- * dfa_pat_any - the pattern matching every string (all 256 bytes, any
- * length); complement is taken relative to it
+ * dfa_pat_any - the pattern matching every byte string (all 256 bytes,
+ * any length, never the out-of-band symbol); dfa_pat_not() is taken
+ * relative to it
  * @c: borrowed context
  *
  * Return: pattern id.
  */
 dfa_pat_t dfa_pat_any(struct dfa_ctx *c);
+
+/**
+ * dfa_pat_oob - the pattern matching the one-symbol string of the
+ * out-of-band symbol, a 257th symbol distinct from every byte
+ * (policy-blob.md 6.6: the kernel's out-of-band transition, which
+ * separates an attachment path from its xattr values, 7.4)
+ * @c: borrowed context
+ *
+ * Combines with cat, union, intersection, difference and star like any
+ * pattern. No byte class holds it and dfa_pat_any() never matches it.
+ * A built automaton steps it with dfa_step_oob(), compressed tables with
+ * dfa_tables_step_oob().
+ *
+ * Return: pattern id.
+ */
+dfa_pat_t dfa_pat_oob(struct dfa_ctx *c);
 
 /**
  * dfa_pat_byte - the pattern matching the one-byte string @b
@@ -249,14 +273,16 @@ dfa_pat_t dfa_pat_inter(struct dfa_ctx *c, dfa_pat_t x, dfa_pat_t y);
  * @x: pattern (minuend)
  * @y: pattern (subtrahend)
  *
- * Usable anywhere a pattern is, e.g. inside a concatenation.
+ * Usable anywhere a pattern is, e.g. inside a concatenation. Strings of
+ * @x holding the out-of-band symbol stay unless @y has them too.
  *
  * Return: pattern id.
  */
 dfa_pat_t dfa_pat_diff(struct dfa_ctx *c, dfa_pat_t x, dfa_pat_t y);
 
 /**
- * dfa_pat_not - complement of @x relative to dfa_pat_any()
+ * dfa_pat_not - complement of @x relative to dfa_pat_any() (byte strings
+ * only: the result never matches the out-of-band symbol)
  * @c: borrowed context
  * @x: pattern
  *
@@ -481,6 +507,24 @@ uint32_t dfa_byte_class(const struct dfa *d, uint8_t byte);
 dfa_state_t dfa_step(const struct dfa *d, dfa_state_t s, uint8_t byte);
 
 /**
+ * dfa_step_oob - the out-of-band transition of state @s (see
+ * dfa_pat_oob())
+ * @d: borrowed automaton
+ * @s: state
+ *
+ * Return: target state (0 when @s has no out-of-band transition).
+ */
+dfa_state_t dfa_step_oob(const struct dfa *d, dfa_state_t s);
+
+/**
+ * dfa_has_oob - whether any state of @d has an out-of-band transition
+ * @d: borrowed automaton
+ *
+ * Return: true when some dfa_step_oob() is non-zero.
+ */
+bool dfa_has_oob(const struct dfa *d);
+
+/**
  * dfa_match - run @d from state @s over @n bytes
  * @d: borrowed automaton
  * @s: start state (DFA_START for a whole match)
@@ -545,6 +589,11 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a);
  *
  * The tables satisfy the kernel verifier (policy-blob.md 6.4): state 0 is
  * dead with DEFAULT[0] = 0, every base + 255 < nnext, unused slots 0/0.
+ * A state with an out-of-band transition gets DFA_BASE_OOB in its base,
+ * a base index of at least 1, and its target in slot base index - 1 (or
+ * as its DEFAULT when equal); @out->has_oob then tells the blob writer to
+ * set th_flags bit 1 (policy-blob.md 6.2). States without one never have
+ * DFA_BASE_OOB.
  *
  * Return: 0, or -E2BIG when @d has more than @opts->max_states states.
  */
@@ -563,6 +612,16 @@ int dfa_compress(const struct dfa *d, struct arena *a,
  */
 dfa_state_t dfa_tables_step(const struct dfa_tables *t, dfa_state_t s,
 			    uint8_t byte);
+
+/**
+ * dfa_tables_step_oob - the kernel's out-of-band step (policy-blob.md
+ * 6.6): 0 unless BASE[@s] has DFA_BASE_OOB, else the class -1 step
+ * @t: borrowed tables
+ * @s: state
+ *
+ * Return: target state.
+ */
+dfa_state_t dfa_tables_step_oob(const struct dfa_tables *t, dfa_state_t s);
 
 /**
  * dfa_tables_match - run the tables from @s over @n bytes
