@@ -211,7 +211,8 @@ struct ir_rlimit_rule {
 				 "infinity" */
 	/* resolved */
 	int resource_id; /* RLIMIT_* */
-	uint64_t limit;	 /* value in the kernel's unit; UINT64_MAX infinity */
+	uint64_t limit;	 /* value in the kernel's unit; UINT64_MAX infinity;
+			    nice N is stored as 20 + N, as 3.0.8 does */
 };
 
 enum ir_rule_kind {

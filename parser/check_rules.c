@@ -1188,7 +1188,7 @@ void chk_rule_rlimit(struct chk *c, struct ir_rule *r)
 				  rl->resource, v);
 			return;
 		}
-		rl->limit = (uint64_t)amt;
+		rl->limit = (uint64_t)(amt + 20);
 		goto gate;
 	case 0:	 /* cpu */
 	case 15: /* rttime */

@@ -397,6 +397,17 @@ static void test_rlimits(void **state)
 	err(f, P("  set rlimit frob <= 1,"), "INVALID RLIMIT 'frob'");
 }
 
+static void test_rlimit_nice_stored_as_twenty_plus_value(void **state)
+{
+	struct fx *f = *state;
+
+	ok(f, P("  set rlimit nice <= -20,\n  set rlimit nice <= 5,"));
+	assert_int_equal(f->pol->profiles->rules->u.rlimit.limit, 0);
+	assert_int_equal(f->pol->profiles->rules->next->u.rlimit.limit, 25);
+	ok(f, P("  set rlimit nice <= 19,"));
+	assert_int_equal(f->pol->profiles->rules->u.rlimit.limit, 39);
+}
+
 static void test_mount_options(void **state)
 {
 	err(*state, P("  mount options=(XXX) /a -> /1,"),
@@ -547,6 +558,7 @@ int main(void)
 		T(test_peer_namespace_label_normalised),
 		T(test_ptrace_conditional),
 		T(test_rlimits),
+		T(test_rlimit_nice_stored_as_twenty_plus_value),
 		T(test_mount_options),
 		T(test_dbus_message_and_service_mix),
 		T(test_unix_label_only_in_peer),
