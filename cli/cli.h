@@ -14,6 +14,8 @@
 #include "diag.h"
 
 struct arena;
+struct aa_features;
+struct aa_kernel_interface;
 struct features;
 struct ir_policy;
 
@@ -101,6 +103,8 @@ struct cli {
 	const struct features *kernel_features; /* -M, --kernel-features, -m */
 	const struct features *policy_features; /* -M, --policy-features */
 	const struct features *override_abi;	/* --override-policy-abi */
+	const char *kernel_features_path; /* file of the last -M/--kernel-features */
+	const char *kernel_features_str;  /* or the -m string, if that was last */
 	const char *unsupported; /* a newer option we reject when run */
 };
 
@@ -192,5 +196,168 @@ enum cli_entry cli_classify_entry(const char *name);
  */
 void cli_print_names(struct arena *a, const struct ir_policy *pol,
 		     const char *ns, FILE *out);
+
+/* One blob of a unit's bytes (a profile, hat or child). */
+struct cli_blob {
+	size_t off, len;  /* bytes in the unit's buffer */
+	const char *ns;	  /* namespace field, or NULL */
+	const char *name; /* profile field: "parent//child", "" if unreadable */
+	unsigned depth;	  /* number of "//" in name */
+};
+
+/**
+ * cli_blob_split - find the blobs of a buffer the way libapparmor does
+ * (at each "\x04\x08\x00version" header) and read their namespace and
+ * profile names
+ * @a: borrowed arena for the result
+ * @buf: borrowed bytes
+ * @len: byte count
+ * @out: OUT: arena array of blobs, in buffer order
+ * @n: OUT: count
+ *
+ * Return: 0, or -EPROTO when @buf does not start with a blob header.
+ */
+int cli_blob_split(struct arena *a, const uint8_t *buf, size_t len,
+		   struct cli_blob **out, size_t *n);
+
+/* The kernel interface of a run; ki is NULL under -Q (nothing written). */
+struct cli_kernel {
+	struct aa_kernel_interface *ki;
+	bool set_load; /* the kernel loads a set of profiles in one write */
+};
+
+/**
+ * cli_kernel_open - open apparmorfs through libapparmor
+ * @k: OUT: interface
+ * @kf: borrowed kernel features, or NULL when unknown (no set_load)
+ * @apparmorfs: -f directory, or NULL to find the securityfs mount
+ *
+ * Return: 0, or -errno.
+ */
+int cli_kernel_open(struct cli_kernel *k, struct aa_features *kf,
+		    const char *apparmorfs);
+
+/**
+ * cli_kernel_close - release the interface
+ * @k: interface from cli_kernel_open(), or zeroed
+ */
+void cli_kernel_close(struct cli_kernel *k);
+
+/**
+ * cli_kernel_reason - the REASON text of cli.md 7.7 for a write's errno
+ * @a: borrowed arena for composed texts
+ * @err: positive errno
+ *
+ * Return: static or arena string.
+ */
+const char *cli_kernel_reason(struct arena *a, int err);
+
+/**
+ * cli_exit_errno - the exit status for a failed kernel write (cli.md 8):
+ * the positive errno, or 1 when it would reach 124
+ * @err: positive errno
+ *
+ * Return: exit status.
+ */
+int cli_exit_errno(int err);
+
+/* What to load for one unit. */
+struct cli_load {
+	const char *progname;
+	const uint8_t *data; /* the unit's bytes, as -S prints them */
+	size_t len;
+	bool replace; /* .replace rather than .load */
+	bool verbose; /* -v success lines */
+	const char *label; /* cache file or -B input: "Cached ..." lines */
+};
+
+/**
+ * cli_load_unit - write one unit's blobs to the kernel: with set_load one
+ * write per namespace, so a file's profiles are replaced together or not
+ * at all; without it one write per top-level profile and its children.
+ * Stops at the first refused write.
+ * @k: borrowed interface (ki NULL: nothing written, lines still printed)
+ * @a: borrowed scratch arena
+ * @l: borrowed request
+ * @out: stream for -v success lines
+ * @err: stream for failure lines
+ *
+ * Return: 0, or the positive errno of the refused write.
+ */
+int cli_load_unit(const struct cli_kernel *k, struct arena *a,
+		  const struct cli_load *l, FILE *out, FILE *err);
+
+/* What to remove for one unit (-R). */
+struct cli_remove {
+	const char *progname;
+	const char *const *fqnames; /* written to .remove */
+	const char *const *names;   /* for the messages */
+	size_t n;
+	bool verbose;
+};
+
+/**
+ * cli_remove_names - write each name to .remove, stopping at the first
+ * refusal
+ * @k: borrowed interface (ki NULL: nothing written)
+ * @a: borrowed scratch arena
+ * @r: borrowed request
+ * @out: stream for -v success lines
+ * @err: stream for failure lines
+ *
+ * Return: 0, or the positive errno of the refused write.
+ */
+int cli_remove_names(const struct cli_kernel *k, struct arena *a,
+		     const struct cli_remove *r, FILE *out, FILE *err);
+
+/* The outcome of one unit, carried from a worker to the main process. */
+struct cli_result {
+	int rc;	       /* exit status of its failure, 0 on success */
+	bool cached;   /* data came from the cache (label is the file) */
+	bool remove;   /* data holds NUL-separated fqname, name pairs */
+	bool has_data; /* data is output (-S, -o) or to be loaded */
+	char *label;   /* malloc'd: cache file or -B input, or NULL */
+	uint8_t *data; /* malloc'd bytes */
+	size_t len;
+};
+
+/**
+ * cli_result_free - release the contents of @r and zero it
+ * @r: result
+ */
+void cli_result_free(struct cli_result *r);
+
+/* Callbacks of the job runner. */
+struct cli_job_ops {
+	/* compute unit @i; runs in a worker process or in-process */
+	void (*run)(void *ctx, size_t i, struct cli_result *res);
+	/* consume unit @i's result, in input order, in the main process;
+	 * return true to stop (--abort-on-error)
+	 */
+	bool (*emit)(void *ctx, size_t i, struct cli_result *res);
+};
+
+/**
+ * cli_jobs_count - the number of workers for -j and --max-jobs
+ * @c: options
+ * @nunits: units to run
+ *
+ * Return: 0 or 1 to run in-process, else the worker count.
+ */
+long cli_jobs_count(const struct cli *c, size_t nunits);
+
+/**
+ * cli_jobs_run - run @n units, @jobs at a time in forked workers (or
+ * in-process when @jobs <= 1), emitting every result in input order with
+ * the worker's stdout and stderr copied out first, so output does not
+ * depend on @jobs
+ * @n: unit count
+ * @jobs: worker count
+ * @trace: -djobs: trace job control on stderr
+ * @ops: callbacks
+ * @ctx: their context
+ */
+void cli_jobs_run(size_t n, long jobs, bool trace,
+		  const struct cli_job_ops *ops, void *ctx);
 
 #endif

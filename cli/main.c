@@ -1,64 +1,76 @@
-/* apparmor_parser's main program: options and config file (opts.c), then
- * one compilation unit per input (file, directory entry or stdin) run
- * through the front end, with diagnostics flushed in input order and the
- * exit status of cli.md 8. Knows the stages only through include/.
+/* apparmor_parser's main program: options and config file (opts.c), the
+ * kernel features, cache and kernel interface of the run, then one
+ * compilation unit per input (file, directory entry or stdin) run through
+ * the front end and backend by the job runner (jobs.c), with output,
+ * kernel writes (load.c) and the exit status of cli.md 8 in input order.
+ * Knows the stages only through include/.
  */
 #include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/apparmor.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "backend.h"
+#include "cache.h"
 #include "cu.h"
 #include "fe.h"
+#include "feat.h"
 #include "ir.h"
+
+/* One entry of the work list: a unit to run, or a message to print in
+ * its place (a missing operand, an unreadable directory).
+ */
+struct cli_item {
+	const char *arg;  /* operand as typed; NULL for stdin */
+	const char *path; /* file to read; NULL for stdin or a message */
+	const char *msg;  /* message line(s) for stderr, or NULL */
+	int rc;		  /* exit status a message stands for */
+};
 
 /* Program state: the parsed options and the run's progress. */
 struct cli_run {
 	struct cli *c;
-	struct cu_opts opts;	 /* shared by every unit */
-	int rc;			 /* exit status of the last failure */
-	bool stop;		 /* --abort-on-error after a failure */
-	bool told_unimplemented; /* the backend message was printed */
-	char *obuf; /* -o: every unit's writes, written at the end */
+	struct cu_opts opts; /* shared by every unit */
+	struct cli_item *items;
+	size_t nitems, capitems;
+	struct aa_features *kf; /* kernel features (libapparmor), or NULL */
+	struct cli_kernel kernel;
+	bool loading;		/* kernel writes (or -Q success lines) */
+	struct cache_cfg cache_cfg;
+	struct cache *cache; /* NULL: no caching */
+	int rc;		     /* exit status of the last failure */
+	bool ofailed;	     /* a unit failed: -o writes nothing */
+	char *obuf;	     /* -o: every unit's bytes, written at the end */
 	size_t olen, ocap;
-	bool ofailed; /* a unit failed: -o writes nothing */
+	bool rebuild; /* in-process rebuild after a rejected cached blob */
 };
-
-static struct cli cli_state;
 
 static void cli_fail(struct cli_run *r, int rc)
 {
 	r->rc = rc;
 	r->ofailed = true;
-	if (r->c->abort_on_error)
-		r->stop = true;
 }
 
-static bool cli_needs_backend(const struct cli *c)
+static bool cli_is_load_action(const struct cli *c)
 {
-	if (c->syntax_only || c->debug)
-		return false;
-	if (c->actions & (CLI_ACT_NAMES | CLI_ACT_PREPROCESS))
-		return false;
-	if ((c->actions & CLI_ACT_REMOVE) && c->skip_kernel_load)
-		return false;
-	return true;
+	return !(c->actions & ~(unsigned)(CLI_ACT_ADD | CLI_ACT_REPLACE |
+					  CLI_ACT_REMOVE));
 }
 
-/* Whether the action is served by compiling alone: -S, -o, or -a/-r
- * with -Q (no kernel write). Loading into the kernel is not written yet.
- */
-static bool cli_compile_only(const struct cli *c)
+/* Whether the units only need the front end: no blob is made. */
+static bool cli_check_only(const struct cli *c)
 {
-	if (c->actions & (CLI_ACT_STDOUT | CLI_ACT_OFILE))
+	if (c->syntax_only || c->debug || c->dump_variables)
 		return true;
-	return c->skip_kernel_load && !(c->actions & CLI_ACT_REMOVE);
+	return (c->actions & (CLI_ACT_NAMES | CLI_ACT_PREPROCESS)) != 0;
 }
 
 static void cli_obuf_add(struct cli_run *r, const uint8_t *p, size_t n)
@@ -71,39 +83,6 @@ static void cli_obuf_add(struct cli_run *r, const uint8_t *p, size_t n)
 	r->olen += n;
 }
 
-/* Compile @pol and send its writes where the action says. */
-static void cli_compile(struct cli_run *r, struct cu *cu,
-			const struct ir_policy *pol)
-{
-	const struct cli *c = r->c;
-	struct be_options bo = { 0 };
-	struct be_result res = { 0 };
-
-	bo.kernel = c->kernel_features;
-	bo.policy = c->policy_features ? c->policy_features
-				       : c->kernel_features;
-	bo.force_complain = c->complain || cu->opts->complain;
-	bo.extension_downgrade = c->extension_downgrade;
-	if (be_compile(cu, pol, &bo, &res) != 0 || diag_error_count(cu)) {
-		cli_fail(r, 1);
-		return;
-	}
-	for (size_t i = 0; i < res.nwrites; i++) {
-		const struct be_write *w = &res.writes[i];
-
-		if (c->actions & CLI_ACT_STDOUT) {
-			if (fwrite(w->data, 1, w->len, stdout) != w->len) {
-				fprintf(stderr, "%s: Unable to write to stdout\n",
-					c->progname);
-				cli_fail(r, 1);
-				return;
-			}
-		} else if (c->actions & CLI_ACT_OFILE) {
-			cli_obuf_add(r, w->data, w->len);
-		}
-	}
-}
-
 /* -o: write every unit's output to a temporary file beside the target
  * and rename it into place, so a failure never leaves a partial file.
  */
@@ -112,65 +91,47 @@ static void cli_write_ofile(struct cli_run *r)
 	const struct cli *c = r->c;
 	char *tmp = NULL;
 	FILE *f;
-	int ok;
+	int ok, fd;
+	mode_t mask;
 
 	if (!(c->actions & CLI_ACT_OFILE) || !c->ofile || r->ofailed)
 		return;
-	if (asprintf(&tmp, "%s.XXXXXX", c->ofile) < 0)
+	if (asprintf(&tmp, "%s.XXXXXX", c->ofile) < 0) {
+		tmp = NULL;
 		goto out_fail;
-	{
-		int fd = mkstemp(tmp);
-		mode_t mask = umask(0);
-
-		umask(mask);
-		if (fd < 0)
-			goto out_fail;
-		if (fchmod(fd, 0666 & ~mask) < 0) {
-			close(fd);
-			unlink(tmp);
-			goto out_fail;
-		}
-		f = fdopen(fd, "wb");
-		if (!f) {
-			close(fd);
-			unlink(tmp);
-			goto out_fail;
-		}
+	}
+	fd = mkstemp(tmp);
+	mask = umask(0);
+	umask(mask);
+	if (fd < 0)
+		goto out_fail;
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		close(fd);
+		goto out_unlink;
+	}
+	f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		goto out_unlink;
 	}
 	ok = fwrite(r->obuf ? r->obuf : "", 1, r->olen, f) == r->olen;
 	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, c->ofile) < 0) {
-		unlink(tmp);
-		goto out_fail;
-	}
+	if (!ok || rename(tmp, c->ofile) < 0)
+		goto out_unlink;
 	free(tmp);
 	return;
+out_unlink:
+	unlink(tmp);
 out_fail:
 	free(tmp);
 	fprintf(stderr, "%s: Unable to write to output file\n", c->progname);
 	cli_fail(r, 1);
 }
 
-static void cli_backend_missing(struct cli_run *r)
+static int cli_read_fd(int fd, char **buf, size_t *len)
 {
-	const struct cli *c = r->c;
-	const char *what;
-
-	if (c->actions & CLI_ACT_REMOVE)
-		what = "removing profiles from the kernel";
-	else
-		what = "loading policy into the kernel";
-	if (!r->told_unimplemented)
-		fprintf(stderr,
-			"%s: %s is not implemented yet; use -S, -o or -Q to compile, or --syntax-only, -p or -N to check policy\n",
-			c->progname, what);
-	r->told_unimplemented = true;
-	cli_fail(r, 1);
-}
-
-static int cli_read_stream(FILE *f, char **buf, size_t *len)
-{
-	size_t cap = 0, n;
+	size_t cap = 0;
+	ssize_t n;
 
 	*buf = NULL;
 	*len = 0;
@@ -179,17 +140,21 @@ static int cli_read_stream(FILE *f, char **buf, size_t *len)
 			cap = cap ? cap * 2 : 16384;
 			*buf = xrealloc(*buf, cap);
 		}
-		n = fread(*buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-	} while (n > 0);
+		n = read(fd, *buf + *len, cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			*len += (size_t)n;
+	} while (n != 0 && !(n < 0 && errno != EINTR));
 	(*buf)[*len] = '\0';
-	return ferror(f) ? -EIO : 0;
+	return n < 0 ? -errno : 0;
 }
 
 /* disable/ and force-complain/ (cli.md 4.3); true when the file is
  * skipped. Sets *complain for force-complain.
  */
-static bool cli_disabled(struct cli_run *r, const char *path, bool *complain)
+static bool cli_disabled(const struct cli_run *r, const char *path,
+			 bool *complain)
 {
 	const struct cli *c = r->c;
 	const char *base = strrchr(path, '/');
@@ -198,7 +163,7 @@ static bool cli_disabled(struct cli_run *r, const char *path, bool *complain)
 
 	base = base ? base + 1 : path;
 	*complain = false;
-	if (r->c->actions & (CLI_ACT_PREPROCESS | CLI_ACT_REMOVE))
+	if (c->actions & (CLI_ACT_PREPROCESS | CLI_ACT_REMOVE))
 		return false;
 	if (asprintf(&p, "%s/disable/%s", c->base_dir, base) < 0)
 		return false;
@@ -223,9 +188,162 @@ static bool cli_disabled(struct cli_run *r, const char *path, bool *complain)
 	return false;
 }
 
+/* -n NS: every top-level profile goes to NS (cli.md 3.1). */
+static void cli_override_ns(const struct cli_run *r, struct cu *cu,
+			    struct ir_policy *pol)
+{
+	const struct cli *c = r->c;
+
+	for (struct ir_profile *p = pol->profiles; p; p = p->next) {
+		if (p->ns && strcmp(p->ns, c->ns) != 0)
+			diag_warn(cu, WARN_OVERRIDE, p->loc,
+				  "%s: -n %s overriding policy specified namespace :%s:",
+				  c->progname, c->ns, p->ns);
+		p->ns = arena_intern(cu->arena, c->ns);
+	}
+}
+
+static int cli_ns_name_cmp(const void *x, const void *y)
+{
+	const struct ir_profile *a = *(const struct ir_profile *const *)x;
+	const struct ir_profile *b = *(const struct ir_profile *const *)y;
+	int d;
+
+	if (!a->ns || !b->ns)
+		d = (a->ns != NULL) - (b->ns != NULL);
+	else
+		d = strcmp(a->ns, b->ns);
+	return d ? d : strcmp(a->name, b->name);
+}
+
+/* -R: the fully qualified names of the top-level profiles, sorted by
+ * namespace then name, as "fqname\0name\0" pairs.
+ */
+static void cli_remove_list(struct cu *cu, const struct ir_policy *pol,
+			    struct cli_result *res)
+{
+	const struct ir_profile **v;
+	size_t n = 0, i = 0;
+	FILE *f;
+
+	for (const struct ir_profile *p = pol->profiles; p; p = p->next)
+		n++;
+	res->remove = true;
+	res->has_data = true;
+	if (!n)
+		return;
+	v = arena_alloc_array(cu->arena, n, sizeof(*v));
+	for (const struct ir_profile *p = pol->profiles; p; p = p->next)
+		v[i++] = p;
+	qsort(v, n, sizeof(*v), cli_ns_name_cmp);
+	f = open_memstream((char **)&res->data, &res->len);
+	if (!f)
+		return;
+	for (i = 0; i < n; i++) {
+		if (v[i]->ns)
+			fprintf(f, ":%s://%s", v[i]->ns, v[i]->name);
+		else
+			fputs(v[i]->name, f);
+		fputc('\0', f);
+		fputs(v[i]->name, f);
+		fputc('\0', f);
+	}
+	fclose(f);
+}
+
+/* The version word the backend writes for these features (spec cli.md
+ * 6.3): kernel ABI in bits 0-9, parser ABI and policy version 2 in bits
+ * 12-19 and 20-27 when the ABI is above 5; complain units are not cached.
+ */
+static uint32_t cli_version_word(const struct be_options *bo)
+{
+	struct be_abi abi;
+	uint32_t v;
+
+	be_abi_from_features(bo->kernel, bo->policy, &abi);
+	v = abi.version & 0x3ff;
+	if (abi.version > 5)
+		v |= (2u << 12) | (2u << 20);
+	return v;
+}
+
+/* The cache entry name of a unit: the profile file's basename. */
+static const char *cli_entry_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Compile @pol (or take it from the cache) into res->data. */
+static void cli_compile(const struct cli_run *r, struct cu *cu,
+			const struct ir_policy *pol, bool complain,
+			struct cli_result *res)
+{
+	const struct cli *c = r->c;
+	struct be_options bo = { 0 };
+	struct be_result out = { 0 };
+	const char **inputs = NULL;
+	struct cache *cache = complain ? NULL : r->cache;
+	const char *entry = NULL;
+	FILE *f;
+
+	bo.kernel = c->kernel_features;
+	bo.policy = c->policy_features ? c->policy_features
+				       : c->kernel_features;
+	bo.force_complain = c->complain || complain;
+	bo.extension_downgrade = c->extension_downgrade;
+	if (cache && cu->arg && cu->nfiles) {
+		void *buf = NULL;
+		size_t len = 0;
+
+		entry = cli_entry_name(cu->files[0].path);
+		inputs = arena_alloc_array(cu->arena, cu->nfiles,
+					   sizeof(*inputs));
+		for (size_t i = 0; i < cu->nfiles; i++)
+			inputs[i] = cu->files[i].path;
+		if (!r->rebuild &&
+		    cache_read(cache, cu, entry, inputs, cu->nfiles,
+			       cli_version_word(&bo), &buf, &len) == 1) {
+			res->data = buf;
+			res->len = len;
+			res->has_data = true;
+			res->cached = true;
+			if (cache_dir(cache))
+				res->label = arena_sprintf(cu->arena, "%s/%s",
+							   cache_dir(cache),
+							   entry);
+			else
+				res->label = (char *)entry;
+			res->label = strdup(res->label);
+			return;
+		}
+	}
+	if (be_compile(cu, pol, &bo, &out) != 0 || diag_error_count(cu)) {
+		res->rc = 1;
+		return;
+	}
+	f = open_memstream((char **)&res->data, &res->len);
+	if (!f) {
+		res->rc = 1;
+		return;
+	}
+	for (size_t i = 0; i < out.nwrites; i++)
+		fwrite(out.writes[i].data, 1, out.writes[i].len, f);
+	if (fclose(f) != 0) {
+		res->rc = 1;
+		return;
+	}
+	res->has_data = true;
+	if (cache && entry && c->write_cache)
+		cache_write(cache, cu, entry, inputs, cu->nfiles, res->data,
+			    res->len);
+}
+
 /* After the front end succeeded: what the action does with the IR. */
-static void cli_act(struct cli_run *r, struct cu *cu,
-		    const struct ir_policy *pol)
+static void cli_act(const struct cli_run *r, struct cu *cu,
+		    struct ir_policy *pol, bool complain,
+		    struct cli_result *res)
 {
 	const struct cli *c = r->c;
 
@@ -239,16 +357,48 @@ static void cli_act(struct cli_run *r, struct cu *cu,
 			ir_dump(pol, stdout);
 		return;
 	}
-	if (cli_needs_backend(c) && cli_compile_only(c))
-		cli_compile(r, cu, pol);
-	else if (cli_needs_backend(c))
-		cli_backend_missing(r);
+	if (c->syntax_only || !pol)
+		return;
+	if (c->ns)
+		cli_override_ns(r, cu, pol);
+	if (c->actions & CLI_ACT_REMOVE) {
+		cli_remove_list(cu, pol, res);
+		return;
+	}
+	cli_compile(r, cu, pol, complain, res);
+}
+
+/* -B: the operand's bytes are the blobs. */
+static void cli_binary_unit(const struct cli_run *r, const char *path,
+			    struct cli_result *res)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	int err = fd < 0 ? -errno : cli_read_fd(fd, &buf, &len);
+
+	if (path && fd >= 0)
+		close(fd);
+	if (err < 0) {
+		free(buf);
+		fprintf(stderr, "Error: Could not read profile %s: %s.\n",
+			path ? path : "stdin", strerror(-err));
+		res->rc = -err;
+		return;
+	}
+	(void)r;
+	res->data = (uint8_t *)buf;
+	res->len = len;
+	res->has_data = true;
+	res->cached = true;
+	res->label = strdup(path ? path : "stdin");
 }
 
 /* One compilation unit: @arg as typed (NULL for stdin), @path the file
  * to read (NULL for stdin).
  */
-static void cli_unit(struct cli_run *r, const char *arg, const char *path)
+static void cli_unit(const struct cli_run *r, const char *arg,
+		     const char *path, struct cli_result *res)
 {
 	const struct cli *c = r->c;
 	struct cu_opts uopts = r->opts;
@@ -261,22 +411,26 @@ static void cli_unit(struct cli_run *r, const char *arg, const char *path)
 
 	if (path && cli_disabled(r, path, &complain))
 		return;
+	if (c->binary) {
+		cli_binary_unit(r, path, res);
+		return;
+	}
 	if (complain)
 		uopts.complain = true;
 	cu = cu_create(&uopts, arg);
 	if (!path) {
-		struct src_loc nowhere = {UINT32_MAX, 0, 0};
+		struct src_loc nowhere = { UINT32_MAX, 0, 0 };
 
 		if (c->write_cache)
 			diag_warn(
 				cu, WARN_CACHE, nowhere,
 				"cannot use or update cache, disable, or force-complain via stdin");
-		if (cli_read_stream(stdin, &text, &len) < 0) {
+		if (cli_read_fd(STDIN_FILENO, &text, &len) < 0) {
 			fprintf(stderr, "%s: Error reading stdin\n",
 				c->progname);
 			free(text);
 			cu_destroy(cu);
-			cli_fail(r, 1);
+			res->rc = 1;
 			return;
 		}
 	}
@@ -288,98 +442,236 @@ static void cli_unit(struct cli_run *r, const char *arg, const char *path)
 		err = fe_parse_buffer(cu, "stdin", text, len, &pol);
 	free(text);
 	if (err == 0 && diag_error_count(cu) == 0) {
+		if (complain && r->cache && c->write_cache) {
+			struct src_loc end = { 0, 0, 0 };
+
+			end.line = 1;
+			for (size_t i = 0; i < cu->files[0].len; i++)
+				end.line += cu->files[0].text[i] == '\n';
+			diag_warn(cu, WARN_CACHE, end,
+				  "Caching disabled for: '%s' due to force complain",
+				  cli_entry_name(path));
+		}
 		if (!(c->actions & CLI_ACT_PREPROCESS))
-			cli_act(r, cu, pol);
+			cli_act(r, cu, pol, complain, res);
+		if (diag_error_count(cu) && !res->rc)
+			res->rc = 1;
 	} else if (err < 0 && err != -EINVAL && diag_error_count(cu) == 0) {
 		fflush(stdout);
 		diag_flush(cu, stderr);
 		fprintf(stderr, "Error: Could not read profile %s: %s.\n",
 			path ? path : "stdin", strerror(-err));
-		cli_fail(r, -err);
+		res->rc = -err;
 		cu_destroy(cu);
 		return;
 	} else {
-		cli_fail(r, 1);
+		res->rc = 1;
+	}
+	if (res->rc) {
+		free(res->data);
+		res->data = NULL;
+		res->len = 0;
+		res->has_data = false;
 	}
 	fflush(stdout);
 	diag_flush(cu, stderr);
 	cu_destroy(cu);
 }
 
+static void cli_job_run(void *ctx, size_t i, struct cli_result *res)
+{
+	struct cli_run *r = ctx;
+	const struct cli_item *it = &r->items[i];
+
+	if (it->msg)
+		return;
+	cli_unit(r, it->arg, it->path, res);
+}
+
+/* Kernel writes (or, under -Q, only the -v lines) of one unit. */
+static int cli_load_result(struct cli_run *r, struct cli_result *res)
+{
+	const struct cli *c = r->c;
+	struct arena *a = arena_create();
+	int rc;
+
+	if (res->remove) {
+		const char **fq = NULL, **names = NULL;
+		struct cli_remove rm = { 0 };
+		size_t n = 0;
+
+		for (size_t off = 0; off < res->len; n++) {
+			size_t l1 = strlen((char *)res->data + off) + 1;
+
+			off += l1 + strlen((char *)res->data + off + l1) + 1;
+		}
+		fq = arena_alloc_array(a, n ? n : 1, sizeof(*fq));
+		names = arena_alloc_array(a, n ? n : 1, sizeof(*names));
+		for (size_t i = 0, off = 0; i < n; i++) {
+			fq[i] = (char *)res->data + off;
+			off += strlen(fq[i]) + 1;
+			names[i] = (char *)res->data + off;
+			off += strlen(names[i]) + 1;
+		}
+		rm.progname = c->progname;
+		rm.fqnames = fq;
+		rm.names = names;
+		rm.n = n;
+		rm.verbose = c->verbose;
+		rc = cli_remove_names(&r->kernel, a, &rm, stdout, stderr);
+	} else {
+		struct cli_load l = { 0 };
+
+		l.progname = c->progname;
+		l.data = res->data;
+		l.len = res->len;
+		l.replace = (c->actions & CLI_ACT_REPLACE) != 0;
+		l.verbose = c->verbose;
+		l.label = res->cached ? res->label : NULL;
+		rc = cli_load_unit(&r->kernel, a, &l, stdout, stderr);
+	}
+	arena_destroy(a);
+	return rc;
+}
+
+static bool cli_job_emit(void *ctx, size_t i, struct cli_result *res)
+{
+	struct cli_run *r = ctx;
+	const struct cli *c = r->c;
+	const struct cli_item *it = &r->items[i];
+	int rc = res->rc;
+
+	if (it->msg) {
+		fputs(it->msg, stderr);
+		rc = it->rc;
+	} else if (!rc && res->has_data) {
+		if (c->actions & CLI_ACT_STDOUT) {
+			if (fwrite(res->data, 1, res->len, stdout) != res->len ||
+			    fflush(stdout) != 0) {
+				fprintf(stderr, "%s: Unable to write to stdout\n",
+					c->progname);
+				rc = 1;
+			}
+		} else if (c->actions & CLI_ACT_OFILE) {
+			cli_obuf_add(r, res->data, res->len);
+		} else if (r->loading) {
+			rc = cli_load_result(r, res);
+			if (rc && res->cached && r->cache &&
+			    !c->binary && !c->skip_bad_cache_rebuild) {
+				/* the kernel refused a cached blob: rebuild */
+				struct cli_result again = { 0 };
+
+				r->rebuild = true;
+				cli_unit(r, it->arg, it->path, &again);
+				r->rebuild = false;
+				rc = again.rc;
+				if (!rc && again.has_data)
+					rc = cli_load_result(r, &again);
+				cli_result_free(&again);
+			}
+			if (rc)
+				rc = cli_exit_errno(rc);
+		}
+	}
+	fflush(stdout);
+	if (rc) {
+		cli_fail(r, rc);
+		return c->abort_on_error;
+	}
+	return false;
+}
+
+static void cli_add_item(struct cli_run *r, const char *arg, const char *path,
+			 const char *msg, int rc)
+{
+	struct cli_item *it;
+
+	if (r->nitems == r->capitems) {
+		r->capitems = r->capitems ? 2 * r->capitems : 16;
+		r->items = xrealloc(r->items,
+				    r->capitems * sizeof(*r->items));
+	}
+	it = &r->items[r->nitems++];
+	it->arg = arg;
+	it->path = path;
+	it->msg = msg;
+	it->rc = rc;
+}
+
+/* A directory operand: every entry in alphasort order (cli.md 4.2). */
 static void cli_dir(struct cli_run *r, const char *dir)
 {
+	struct arena *a = r->c->arena;
 	struct dirent **ents = NULL;
 	int n, bad = 0;
+	const char *err;
 
+	err = arena_sprintf(a,
+			    "There was an error while loading profiles from %s\n",
+			    dir);
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
-		int e = errno;
-
-		fprintf(stderr,
-			"There was an error while loading profiles from %s\n",
-			dir);
-		cli_fail(r, e ? e : 1);
+		cli_add_item(r, dir, NULL, err, errno ? errno : 1);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
 		struct stat st;
-		char *path;
+		const char *path;
 
-		if (r->stop)
-			break;
 		switch (cli_classify_entry(name)) {
 		case CLI_ENTRY_SKIP:
 			continue;
 		case CLI_ENTRY_IGNORE:
-			fprintf(stderr, "Ignoring: '%s'\n", name);
+			cli_add_item(r, dir, NULL,
+				     arena_sprintf(a, "Ignoring: '%s'\n", name),
+				     0);
 			continue;
 		case CLI_ENTRY_USE:
 			break;
 		}
-		if (asprintf(&path, "%s/%s", dir, name) < 0)
-			continue;
+		path = arena_sprintf(a, "%s/%s", dir, name);
 		if (stat(path, &st) < 0) {
 			bad = errno ? errno : 1;
 			if (r->c->abort_on_error)
-				r->stop = true;
+				break;
 		} else if (!S_ISDIR(st.st_mode)) {
-			cli_unit(r, dir, path);
+			cli_add_item(r, dir, path, NULL, 0);
 		}
-		free(path);
 	}
 	for (int i = 0; i < n; i++)
 		free(ents[i]);
 	free(ents);
-	if (bad) {
-		fprintf(stderr,
-			"There was an error while loading profiles from %s\n",
-			dir);
-		r->rc = bad;
-	}
+	if (bad)
+		cli_add_item(r, dir, NULL, err, bad);
 }
 
 static void cli_operand(struct cli_run *r, const char *arg)
 {
+	struct arena *a = r->c->arena;
 	struct stat st;
 
 	if (stat(arg, &st) < 0) {
 		int e = errno;
 
 		if (e == ENOENT)
-			fprintf(stderr, "File %s not found, skipping...\n",
-				arg);
+			cli_add_item(r, arg, NULL,
+				     arena_sprintf(a,
+						   "File %s not found, skipping...\n",
+						   arg),
+				     e);
 		else
-			fprintf(stderr,
-				"Error: Could not read profile %s: %s.\n", arg,
-				strerror(e));
-		cli_fail(r, e);
+			cli_add_item(r, arg, NULL,
+				     arena_sprintf(a,
+						   "Error: Could not read profile %s: %s.\n",
+						   arg, strerror(e)),
+				     e);
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
 		cli_dir(r, arg);
 	else
-		cli_unit(r, arg, arg);
+		cli_add_item(r, arg, arg, NULL, 0);
 }
 
 static void cli_version(void)
@@ -390,25 +682,132 @@ static void cli_version(void)
 	       AACC_VERSION);
 }
 
-/* Options that are accepted but whose whole behaviour needs stages that
- * are not written yet: refuse them rather than pretend.
- */
-static int cli_refuse_unimplemented(const struct cli *c)
+/* Our model of features libapparmor read, through its flattened text. */
+static const struct features *cli_features_from_aa(struct cli *c,
+						   aa_features *kf)
 {
-	const char *what = NULL;
+	struct features *f = NULL;
+	const char *err = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int fd = memfd_create("aacc-features", MFD_CLOEXEC);
 
+	if (fd < 0)
+		return NULL;
+	if (aa_features_write_to_fd(kf, fd) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0 || cli_read_fd(fd, &text, &len) < 0 ||
+	    feat_parse(c->arena, text, len, &f, &err) < 0)
+		f = NULL;
+	free(text);
+	close(fd);
+	return f;
+}
+
+/* Kernel features (cli.md 5): -M, --kernel-features or -m if given,
+ * else the running kernel's through libapparmor. NULL when unknown.
+ */
+static struct aa_features *cli_kernel_features(struct cli *c)
+{
+	aa_features *kf = NULL;
+
+	if (c->kernel_features_str) {
+		if (aa_features_new_from_string(&kf, c->kernel_features_str,
+						strlen(c->kernel_features_str)) <
+		    0)
+			return NULL;
+		return kf;
+	}
+	if (c->kernel_features_path) {
+		if (cache_features_load(c->kernel_features_path, &kf) < 0)
+			return NULL;
+		return kf;
+	}
+	if (cache_features_load(NULL, &kf) < 0)
+		return NULL;
+	if (!c->kernel_features)
+		c->kernel_features = cli_features_from_aa(c, kf);
+	return kf;
+}
+
+static void cli_cache_cfg(const struct cli *c, struct cache_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->progname = c->progname;
+	cfg->locs = c->cache_locs;
+	cfg->nlocs = c->ncache_locs;
+	cfg->off = c->skip_cache || c->binary || c->complain || c->ns ||
+		   cli_check_only(c) || (c->actions & CLI_ACT_REMOVE);
+	cfg->write = c->write_cache;
+	cfg->skip_read = c->skip_read_cache || c->dump ||
+			 (c->actions & (CLI_ACT_STDOUT | CLI_ACT_OFILE));
+	cfg->show = c->show_cache;
+	cfg->skip_bad_cache = c->skip_bad_cache;
+}
+
+static void cli_features_missing(const struct cli *c)
+{
+	(void)c;
+	fprintf(stderr,
+		"Cache read/write disabled: interface file missing. (Kernel needs AppArmor 2.4 compatibility patch.)\n");
+}
+
+/* The run's kernel features, cache and kernel interface; a positive exit
+ * status, or -1 when the run is complete (--purge-cache,
+ * --print-cache-dir), or 0 to go on.
+ */
+static int cli_open_run(struct cli_run *r)
+{
+	struct cli *c = r->c;
+	bool want_cache, told = false;
+	struct cu_opts wopts;
+	struct cu *wcu;
+	int rc;
+
+	cli_cache_cfg(c, &r->cache_cfg);
 	if (c->purge_cache)
-		what = "--purge-cache";
-	else if (c->print_cache_dir)
-		what = "--print-cache-dir";
-	else if (c->binary)
-		what = "-B/--binary (loading precompiled policy)";
-	else if (c->dump_variables)
-		what = "-D variables";
-	if (!what)
+		return cache_purge(&r->cache_cfg) < 0 ? 1 : -1;
+	r->loading = cli_is_load_action(c) && !cli_check_only(c);
+	want_cache = !r->cache_cfg.off &&
+		     (!r->cache_cfg.skip_read || r->cache_cfg.write);
+	if (c->print_cache_dir || want_cache || !cli_check_only(c))
+		r->kf = cli_kernel_features(c);
+	if (!r->kf && (c->print_cache_dir || want_cache ||
+		       (r->loading && !c->skip_kernel_load))) {
+		cli_features_missing(c);
+		told = true;
+	}
+	if (c->print_cache_dir) {
+		if (!r->kf)
+			return 1;
+		return cache_print_dir(&r->cache_cfg, r->kf, stdout) < 0 ? 1
+									 : -1;
+	}
+	if (r->loading && !c->skip_kernel_load) {
+		if (cli_kernel_open(&r->kernel, r->kf, c->subdomainfs) < 0) {
+			fprintf(stderr,
+				"Warning: unable to find a suitable fs in /proc/mounts, is it mounted?\n"
+				"Use --subdomainfs to override.\n");
+			return 1;
+		}
+	}
+	if (!want_cache || !r->kf) {
+		(void)told;
 		return 0;
-	fprintf(stderr, "%s: %s is not implemented yet\n", c->progname, what);
-	return 1;
+	}
+	cli_cu_opts(c, &wopts);
+	wcu = cu_create(&wopts, NULL);
+	rc = cache_open(&r->cache, &r->cache_cfg, r->kf, wcu);
+	diag_flush(wcu, stderr);
+	cu_destroy(wcu);
+	if (rc < 0) {
+		r->cache = NULL;
+		return 1;
+	}
+	if (!cache_active(r->cache) && !c->show_cache) {
+		cache_close(r->cache);
+		r->cache = NULL;
+	}
+	return 0;
 }
 
 static int cli_setup(struct cli *c, int argc, char **argv, int *first)
@@ -445,29 +844,49 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 		return -1;
 	}
 	cli_finish_includes(c);
-	return cli_refuse_unimplemented(c);
+	if (c->dump_variables) {
+		fprintf(stderr,
+			"%s: --dump=variables is not supported by this parser: the front end has no variable dump\n",
+			c->progname);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct cli_run r = {0};
+	static const struct cli_job_ops ops = { cli_job_run, cli_job_emit };
+	struct cli c;
+	struct cli_run r = { 0 };
 	int first = argc, rc;
 
-	cli_init(&cli_state, argv[0], arena_create());
-	r.c = &cli_state;
-	rc = cli_setup(&cli_state, argc, argv, &first);
+	cli_init(&c, argv[0], arena_create());
+	r.c = &c;
+	rc = cli_setup(&c, argc, argv, &first);
+	if (!rc)
+		rc = cli_open_run(&r);
 	if (rc) {
-		arena_destroy(cli_state.arena);
+		cli_kernel_close(&r.kernel);
+		if (r.kf)
+			aa_features_unref(r.kf);
+		arena_destroy(c.arena);
 		return rc < 0 ? 0 : rc;
 	}
-	cli_cu_opts(&cli_state, &r.opts);
+	cli_cu_opts(&c, &r.opts);
 	if (first >= argc)
-		cli_unit(&r, NULL, NULL);
-	for (int i = first; i < argc && !r.stop; i++)
+		cli_add_item(&r, NULL, NULL, NULL, 0);
+	for (int i = first; i < argc; i++)
 		cli_operand(&r, argv[i]);
+	cli_jobs_run(r.nitems, cli_jobs_count(&c, r.nitems), c.debug_jobs,
+		     &ops, &r);
 	cli_write_ofile(&r);
 	fflush(stdout);
 	free(r.obuf);
-	arena_destroy(cli_state.arena);
+	free(r.items);
+	cache_close(r.cache);
+	cli_kernel_close(&r.kernel);
+	if (r.kf)
+		aa_features_unref(r.kf);
+	arena_destroy(c.arena);
 	return r.rc;
 }

@@ -461,6 +461,8 @@ static int cli_match_string(struct cli *c, const char *v)
 	}
 	c->kernel_features = f;
 	c->policy_features = f;
+	c->kernel_features_str = arena_strdup(c->arena, v);
+	c->kernel_features_path = NULL;
 	return 0;
 }
 
@@ -598,6 +600,8 @@ static int cli_handle(struct cli *c, int code, const char *v)
 		if (cli_load_features(c, v, "features", &c->kernel_features))
 			return 1;
 		c->policy_features = c->kernel_features;
+		c->kernel_features_path = arena_strdup(c->arena, v);
+		c->kernel_features_str = NULL;
 		return 0;
 	case 'm':
 		return cli_match_string(c, v);
@@ -642,8 +646,12 @@ static int cli_handle(struct cli *c, int code, const char *v)
 		c->print_cache_dir = true;
 		return 0;
 	case OPT_KERNEL_FEATURES:
-		return cli_load_features(c, v, "kernel features",
-					 &c->kernel_features);
+		if (cli_load_features(c, v, "kernel features",
+				      &c->kernel_features))
+			return 1;
+		c->kernel_features_path = arena_strdup(c->arena, v);
+		c->kernel_features_str = NULL;
+		return 0;
 	case OPT_POLICY_FEATURES:
 		return cli_policy_features(c, v, "policy-features",
 					   &c->policy_features);

@@ -159,9 +159,10 @@ check extension_by_default 0 "" "" --config-file=empty.conf --syntax-only ext
 check strict_rejects_extension 1 "" \
 	"AppArmor parser error for ext in profile ext at line 2: extension set subtraction is not available in strict mode$nl" \
 	--config-file=empty.conf --strict --syntax-only ext
-check kernel_load_not_implemented 1 "" \
-	"$P: loading policy into the kernel is not implemented yet; use -S, -o or -Q to compile, or --syntax-only, -p or -N to check policy$nl" \
-	--config-file=empty.conf -r p1
+check load_without_apparmorfs 1 "" \
+	"Warning: unable to find a suitable fs in /proc/mounts, is it mounted?${nl}Use --subdomainfs to override.$nl" \
+	--config-file=empty.conf -M "$top/examples/abi/linux-6.1" -K \
+	-f /nonexistent/apparmorfs -r p1
 
 # -S writes the blob to stdout; -o writes the same bytes to a file, and
 # leaves no file behind when a unit fails.
