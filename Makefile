@@ -177,8 +177,9 @@ example: $(PROGS)
 check-kernel: $(PROGS)
 	tests/kernel/run.sh $(B)
 
+# issue 5: ours against apparmor_parser 3.0.8; BENCH_RUNS=N (default 5)
 bench: $(PROGS)
-	tests/bench/run.sh $(B)
+	tests/bench/bench.sh $(B)
 
 bench-fe: $(PROGS)
 	tests/bench/fe.sh $(B)
@@ -198,16 +199,23 @@ format-check:
 		clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h'); \
 	else echo "format-check: clang-format not installed, skipped"; fi
 
+# make install [DESTDIR=...] [PREFIX=/usr/local]: apparmor_parser in
+# sbin, the tools in bin, man/*.N in share/man/manN.
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+MANPAGES = $(wildcard man/*.[1-8])
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(B)/apparmor_parser $(DESTDIR)$(PREFIX)/sbin/
-	for p in $(filter-out $(B)/apparmor_parser,$(PROGS)); do \
-		install -m 755 $$p $(DESTDIR)$(PREFIX)/bin/; done
-	for m in man/*.[0-9]; do [ -f "$$m" ] || continue; \
-		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
-		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	install -m 755 $(B)/apparmor_parser $(DESTDIR)$(SBINDIR)/
+	install -m 755 $(filter-out $(B)/apparmor_parser,$(PROGS)) \
+		$(DESTDIR)$(BINDIR)/
+	@set -e; for m in $(MANPAGES); do s=$${m##*.}; \
+		echo "install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 clean:
 	rm -rf build build-san build-fuzz
