@@ -128,16 +128,47 @@ static struct be_dfa *be_narrow(struct arena *a, const struct dfa_tables *t)
 static const char *const be_aut_name[BE_AUT__N] = { "file", "policydb",
 						    "attachment" };
 
-/* Builds automaton @aut of a lowered profile; *@out NULL when it has no
- * entries.
+/* Per-build figures summed over a compilation. */
+struct be_counts {
+	uint32_t states; /* states written */
+	uint64_t built; /* states constructed before minimization */
+};
+
+/* Builds @aut with one DFA id per rule payload: only to name the rules of
+ * an exec conflict the build by atoms found (Note [perm-atoms]).
+ */
+static int be_build_per_rule(struct be_lower *l, enum be_aut aut,
+			     struct be_fold_ctx *fc, struct dfa **d)
+{
+	struct dfa_builder *b = dfa_builder_create(l->dc);
+	int rc;
+
+	for (size_t i = 0; i < l->ent[aut].n; i++)
+		dfa_add(b, l->ent[aut].v[i].pat, l->ent[aut].v[i].id);
+	fc->parts = NULL;
+	rc = dfa_build(b, be_fold, fc, NULL, d);
+	if (rc && !fc->reported) {
+		diag_error(l->cu, l->prof->loc,
+			   "profile has merged rule with conflicting x modifiers");
+		diag_error(l->cu, l->prof->loc,
+			   "ERROR processing regexs for profile %s, failed to load",
+			   l->hname);
+	}
+	return rc ? -EINVAL : 0;
+}
+
+/* Builds automaton @aut of a lowered profile from its permission atoms
+ * (Note [perm-atoms]); *@out NULL when it has no entries.
  */
 static int be_build(struct be_lower *l, enum be_aut aut,
 		    const struct be_options *o, struct be_dfa **out,
-		    uint32_t *states)
+		    struct be_counts *cnt)
 {
 	struct dfa_builder *b = dfa_builder_create(l->dc);
 	struct be_fold_ctx fc = { 0 };
 	struct dfa_compress_opts co = { 0 };
+	struct be_parts parts;
+	struct dfa_stats st;
 	struct dfa_tables *t;
 	struct dfa *d;
 	const char *err = NULL;
@@ -145,20 +176,25 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 	int rc;
 
 	*out = NULL;
-	for (size_t i = 0; i < l->ent[aut].n; i++)
-		dfa_add(b, l->ent[aut].v[i].pat, l->ent[aut].v[i].id);
+	be_parts_group(l->a, l->dc, l->ent[aut].v, l->ent[aut].n, l->perms,
+		       &parts);
+	for (size_t i = 0; i < parts.n; i++)
+		dfa_add(b, parts.pat[i], (uint32_t)i);
 	fc.cu = l->cu;
 	fc.hname = l->hname;
 	fc.perms = l->perms;
 	fc.nperms = l->nperms;
+	fc.parts = parts.v;
 	rc = dfa_build(b, be_fold, &fc, NULL, &d);
 	if (rc == -E2BIG) {
 		diag_error(l->cu, l->prof->loc, "profile %s: %s automaton: %s",
 			   l->hname, be_aut_name[aut], dfa_builder_error(b));
 		return -EINVAL;
 	}
-	if (rc)
+	if (rc && be_build_per_rule(l, aut, &fc, &d))
 		return -EINVAL;
+	dfa_get_stats(d, &st);
+	cnt->built += st.states_before;
 	co.use_ec = true;
 	co.max_states = max > BE_MAX_STATES_16 ? BE_MAX_STATES_16 : max;
 	if (dfa_compress(d, l->a, &co, &t, &err)) {
@@ -167,7 +203,7 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 			   l->hname, be_aut_name[aut], co.max_states);
 		return -EINVAL;
 	}
-	*states += t->nstates;
+	cnt->states += t->nstates;
 	*out = be_narrow(l->a, t);
 	return 0;
 }
@@ -230,7 +266,7 @@ static void be_path_flags(const struct ir_profile_flags *f,
 static int be_compile_profile(struct cu *cu, const struct be_abi *abi,
 			      const struct be_options *o,
 			      const struct be_item *it, struct be_stream *s,
-			      uint32_t *states)
+			      struct be_counts *cnt)
 {
 	struct be_lower l;
 	struct be_profile_out po;
@@ -270,20 +306,22 @@ static int be_compile_profile(struct cu *cu, const struct be_abi *abi,
 	if (l.ent[BE_AUT_XMATCH].n) {
 		struct be_dfa *x;
 
-		rc |= be_build(&l, BE_AUT_XMATCH, o, &x, states);
+		rc |= be_build(&l, BE_AUT_XMATCH, o, &x, cnt);
 		po.xmatch = x;
 		po.xmatch_len = l.xmatch_len;
+		po.xattrs = l.xattrs;
+		po.nxattrs = l.nxattrs;
 	}
 	if (abi->policydb) {
 		struct be_dfa *p;
 
-		rc |= be_build(&l, BE_AUT_PDB, o, &p, states);
+		rc |= be_build(&l, BE_AUT_PDB, o, &p, cnt);
 		po.policydb = p;
 	}
 	if (l.has_file_rules) {
 		struct be_dfa *f;
 
-		rc |= be_build(&l, BE_AUT_FILE, o, &f, states);
+		rc |= be_build(&l, BE_AUT_FILE, o, &f, cnt);
 		po.file = f;
 	}
 	if (rc)
@@ -301,6 +339,7 @@ int be_compile(struct cu *cu, const struct ir_policy *pol,
 	struct be_items it = { 0 };
 	struct be_stream *cur = NULL;
 	const char *cur_ns = NULL;
+	struct be_counts cnt = { 0, 0 };
 	size_t nw = 0;
 	int rc = 0;
 
@@ -324,8 +363,7 @@ int be_compile(struct cu *cu, const struct ir_policy *pol,
 			out->writes[nw++].ns = cur_ns;
 		}
 		m = arena_mark(cu->arena);
-		if (be_compile_profile(cu, &abi, o, &it.v[i], cur,
-				       &out->states_total))
+		if (be_compile_profile(cu, &abi, o, &it.v[i], cur, &cnt))
 			rc = -EINVAL;
 		if (cu->diag.n == nd)
 			arena_release(cu->arena, m);
@@ -335,5 +373,7 @@ int be_compile(struct cu *cu, const struct ir_policy *pol,
 		out->writes[nw - 1].len = cur->len;
 	}
 	out->nwrites = nw;
+	out->states_total = cnt.states;
+	out->states_built = cnt.built;
 	return rc;
 }

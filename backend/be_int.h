@@ -120,7 +120,48 @@ struct be_lower {
 	uint64_t rlimits[16];
 	const char *attach; /* effective attachment glob, or NULL */
 	uint32_t xmatch_len;
+	const char **xattrs; /* xattr names in xmatch order (arena) */
+	size_t nxattrs;
 	int rc; /* first error: -EINVAL */
+};
+
+/* Kinds of permission atoms (Note [perm-atoms] in perms.c). */
+enum be_atom_kind {
+	BE_ATOM_FILE, /* a file payload matches */
+	BE_ATOM_DENY, /* v: bits denied */
+	BE_ATOM_QUIET, /* v: denied bits silenced */
+	BE_ATOM_IMPL, /* v: m bits implied by ix, pix, cix */
+	BE_ATOM_EXPL, /* v: m bits given explicitly */
+	BE_ATOM_ALLOW, /* v: bits a wildcard rule grants (no exec type) */
+	BE_ATOM_AUDIT, /* v: bits a wildcard rule audits */
+	BE_ATOM_EALLOW, /* v: bits an exact rule grants (no exec type) */
+	BE_ATOM_EAUDIT, /* v: bits an exact rule audits */
+	BE_ATOM_XTYPE, /* v: exec type of a wildcard rule in half */
+	BE_ATOM_EXTYPE, /* v: exec type of an exact rule in half */
+};
+
+/* One permission fact at one priority level. */
+struct be_atom {
+	int prio; /* language.md 6.3 level */
+	uint8_t kind; /* enum be_atom_kind */
+	uint8_t half; /* XTYPE, EXTYPE: 0 owner, 1 other */
+	uint32_t v; /* bit mask, or exec type bits */
+};
+
+/* Upper bound of be_perm_atoms() output. */
+#define BE_ATOMS_MAX 128
+
+/* The payload behind one DFA id of an automaton built by atoms. */
+struct be_part {
+	const struct be_atom *atoms; /* arena */
+	size_t n;
+};
+
+/* The DFA ids of one automaton: part i is added with pattern pat[i]. */
+struct be_parts {
+	struct be_part *v; /* arena */
+	dfa_pat_t *pat; /* arena */
+	size_t n;
 };
 
 /* State handed to the fold callback. */
@@ -129,6 +170,7 @@ struct be_fold_ctx {
 	const char *hname; /* profile name for messages */
 	const struct be_perm *perms; /* borrowed payload table */
 	size_t nperms;
+	const struct be_part *parts; /* borrowed; ids are parts when set */
 	bool reported; /* a conflict was recorded */
 };
 
@@ -159,6 +201,43 @@ int be_fold(void *ctx, const uint32_t *ids, size_t n, struct dfa_accept *out);
 void be_fold_perms(const struct be_perm *perms, const uint32_t *ids,
 		   size_t n, uint32_t *accept, uint32_t *accept2,
 		   uint32_t conflict[2]);
+
+/**
+ * be_perm_atoms - split a payload into one-bit atoms (Note [perm-atoms])
+ * @p: borrowed payload
+ * @out: OUT: at most BE_ATOMS_MAX atoms
+ *
+ * Return: how many were written.
+ */
+size_t be_perm_atoms(const struct be_perm *p, struct be_atom *out);
+
+/**
+ * be_parts_group - regroup the entries of one automaton into one DFA id
+ * per group of atoms asserted by equal patterns (Note [perm-atoms])
+ * @a: borrowed arena for the result
+ * @dc: borrowed pattern context of the entries
+ * @ent: borrowed entries
+ * @nent: count
+ * @perms: borrowed payload table the entries' ids index
+ * @out: OUT: the parts, deterministic order
+ */
+void be_parts_group(struct arena *a, struct dfa_ctx *dc,
+		    const struct be_entry *ent, size_t nent,
+		    const struct be_perm *perms, struct be_parts *out);
+
+/**
+ * be_fold_parts - the fold of be_fold_perms() on atoms
+ * @parts: borrowed part table
+ * @ids: borrowed part ids
+ * @n: count
+ * @accept: OUT: accept1
+ * @accept2: OUT: accept2
+ *
+ * Return: 0, or -EINVAL when two exec types conflict (nothing recorded:
+ * the caller rebuilds per rule to name the rules).
+ */
+int be_fold_parts(const struct be_part *parts, const uint32_t *ids, size_t n,
+		  uint32_t *accept, uint32_t *accept2);
 
 /**
  * be_lower_init - prepare lowering of one profile

@@ -53,6 +53,7 @@ struct be_result {
 	struct be_write *writes; /* arena array, in output order */
 	size_t nwrites;
 	uint32_t states_total; /* DFA states written, for -D stats */
+	uint64_t states_built; /* states constructed before minimization */
 };
 
 /**

@@ -235,6 +235,86 @@ static void test_noquiet_bits_denied_silently_not(void **state)
 	assert_int_equal(a2, BOTH(BE_F_LINK) << 7);
 }
 
+/* A deterministic xorshift generator for the cross-check below. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* A random payload over the bits the fold treats specially. */
+static struct be_perm random_perm(uint32_t *seed)
+{
+	static const uint32_t xt[] = {
+		0,
+		BE_F_MMAP | BE_F_INHERIT,
+		BE_F_UNSAFE | (BE_XIDX_NAME << BE_F_INDEX_SHIFT),
+		BE_F_UNSAFE | (BE_XIDX_CHILD << BE_F_INDEX_SHIFT),
+		BE_F_INHERIT | (5u << BE_F_INDEX_SHIFT),
+	};
+	struct be_perm p = { 0 };
+	uint32_t r = rnd(seed);
+
+	p.file = (r & 7) != 0;
+	p.deny = (r >> 3 & 3) == 0;
+	p.exact = r >> 5 & 1;
+	p.priority = (r >> 6 & 3) == 0 ? (int)(r >> 8 & 1) : 0;
+	p.perms = rnd(seed) & BOTH(BE_F_READ | BE_F_WRITE | BE_F_MMAP |
+				   BE_F_LINK | BE_F_LOCK);
+	for (int h = 0; h < 2; h++)
+		if (rnd(seed) & 1)
+			p.perms |= (BE_F_EXEC | xt[rnd(seed) % 5])
+				   << (h * BE_HALF_SHIFT);
+	if (p.deny) {
+		p.quiet = rnd(seed) & 1;
+		p.noquiet = rnd(seed) & 1 ? BE_F_LOCK : 0;
+	} else {
+		p.audit = rnd(seed) & 1 ? p.perms : 0;
+		if (p.perms & BE_F_INHERIT && rnd(seed) & 1)
+			p.xm = BE_F_MMAP;
+	}
+	return p;
+}
+
+/* Note [perm-atoms]: folding the atoms of a set of payloads gives what
+ * folding the payloads gives, conflicts included.
+ */
+static void test_atoms_fold_like_payloads(void **state)
+{
+	struct be_perm v[6];
+	struct be_atom at[6][BE_ATOMS_MAX];
+	struct be_part parts[6];
+	uint32_t ids[6] = { 0, 1, 2, 3, 4, 5 };
+	uint32_t seed = 2463534242u;
+	unsigned conflicts = 0;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 1 + rnd(&seed) % 6;
+		uint32_t a1, a2, b1, b2, cf[2];
+		int rc;
+
+		for (size_t i = 0; i < n; i++) {
+			v[i] = random_perm(&seed);
+			parts[i].atoms = at[i];
+			parts[i].n = be_perm_atoms(&v[i], at[i]);
+			assert_true(parts[i].n <= BE_ATOMS_MAX);
+		}
+		be_fold_perms(v, ids, n, &a1, &a2, cf);
+		rc = be_fold_parts(parts, ids, n, &b1, &b2);
+		assert_int_equal(rc != 0, cf[1] != UINT32_MAX);
+		if (rc) {
+			conflicts++;
+			continue;
+		}
+		assert_int_equal(a1, b1);
+		assert_int_equal(a2, b2);
+	}
+	assert_true(conflicts > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_lower_priority_fills_undecided_bits),
 		cmocka_unit_test(test_policydb_network_deny_quiet),
 		cmocka_unit_test(test_noquiet_bits_denied_silently_not),
+		cmocka_unit_test(test_atoms_fold_like_payloads),
 	};
 
 	return cmocka_run_group_tests_name("be_perms", tests, NULL, NULL);
