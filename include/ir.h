@@ -56,7 +56,9 @@ struct ir_quals {
 	enum ir_mode mode;
 	enum ir_owner owner;
 	bool has_priority;
-	int priority; /* -1000..1000 when has_priority */
+	int priority; /* -1000..1000 when has_priority; also on capability
+			 rules, where upstream (4.1+) accepts it and the
+			 caps sets ignore it (deny still wins) */
 };
 
 /* The operator of a condition. */

@@ -540,10 +540,6 @@ static void check_quals(struct chk *c, struct ir_rule *r)
 			chk_error(
 				c, r->loc,
 				"owner prefix not allowed on capability rules");
-		else if (r->q.has_priority)
-			chk_error(
-				c, r->loc,
-				"priority prefix not allowed on capability rules");
 		else if (r->q.mode == IR_MODE_PROMPT)
 			chk_error(
 				c, r->loc,

@@ -146,6 +146,16 @@ static void test_capability_from_features_mask(void **state)
 	ok(f, P("  capability newcap,"));
 }
 
+static void test_capability_priority_is_accepted_and_recorded(void **state)
+{
+	struct fx *f = *state;
+
+	ok(f, P("  priority=-1 audit deny capability mac_admin,"));
+	assert_true(f->pol->profiles->rules->q.has_priority);
+	assert_int_equal(f->pol->profiles->rules->q.priority, -1);
+	ok(f, P("  priority=1 allow capability,"));
+}
+
 static void test_owner_capability_is_error(void **state)
 {
 	err(*state, P("  owner capability chown,"),
@@ -526,6 +536,7 @@ int main(void)
 		T(test_unknown_capability_is_error),
 		T(test_known_capabilities_resolve),
 		T(test_capability_from_features_mask),
+		T(test_capability_priority_is_accepted_and_recorded),
 		T(test_owner_capability_is_error),
 		T(test_same_path_conflicting_exec_modes),
 		T(test_overlapping_wildcards_conflict),
