@@ -337,13 +337,20 @@ int fe_bool_assign_word(struct fe_symtab *st, const char *ref,
 	return -EINVAL;
 }
 
-/* The profile name with glob metacharacters escaped (language.md 1.9.3). */
+/* The profile name with glob metacharacters escaped (language.md 1.9.3);
+ * a character the name already escapes is kept as written, as in 3.0.8.
+ */
 static const char *escape_name(struct fe_symtab *st, const char *s)
 {
 	struct sbuf b;
 
 	sb_init(&b, st->a);
 	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			sb_put(&b, s, 2);
+			s++;
+			continue;
+		}
 		if (strchr("{}[]*?", *s))
 			sb_put(&b, "\\", 1);
 		sb_put(&b, s, 1);

@@ -345,6 +345,16 @@ static void test_profile_name_builtin_is_escaped_and_scoped(void **state)
 	expand_fails(f, "@{profile_name}");
 }
 
+static void test_profile_name_keeps_escapes_already_in_the_name(void **state)
+{
+	struct fx *f = *state;
+
+	fe_scope_enter(f->st, "/\\{a,b\\},c?", NULL);
+	assert_string_equal(expand(f, "@{profile_name}", false),
+			    "/\\{a,b\\},c\\?");
+	fe_scope_leave(f->st);
+}
+
 static void test_attach_and_exec_path_builtins(void **state)
 {
 	struct fx *f = *state;
@@ -517,6 +527,7 @@ int main(void)
 		T(test_unset_boolean_is_error),
 		T(test_name_must_start_with_letter),
 		T(test_profile_name_builtin_is_escaped_and_scoped),
+		T(test_profile_name_keeps_escapes_already_in_the_name),
 		T(test_attach_and_exec_path_builtins),
 		T(test_builtin_shadows_user_variable),
 		T(test_local_scope_rules),
