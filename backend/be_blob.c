@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "dfa.h"
+
 /* Note [dfa-padding]: the kernel skips (blob length mod 8) leading bytes
  * of an aadfa blob, so a DFA whose size is a multiple of 8 may carry 0-7
  * pad bytes in front; apparmor_parser picks them so that the DFA starts on
@@ -16,6 +18,7 @@
 
 #define BE_DFA_HSIZE 24
 #define BE_TH_MAGIC 0x1B5E783DU
+#define BE_TH_FLAG_OOB 0x2
 
 enum be_table_id {
 	BE_TD_ACCEPT = 1,
@@ -102,6 +105,20 @@ static void be_put_table16(struct be_stream *s, enum be_table_id id,
 	be_put_pad8(s, 12 + (size_t)n * 2);
 }
 
+/* Note [oob-flag]: 6.1 rejects a DFA in which a state's BASE carries the
+ * out-of-band flag (bit 29) unless the header has YYTH_FLAG_OOB_TRANS
+ * (policy-blob.md 6.6, 7.4); only xattr attachments have such states.
+ */
+static uint16_t be_th_flags(const struct be_dfa *d)
+{
+	uint16_t f = d->th_flags;
+
+	for (uint32_t i = 0; i < d->nstates; i++)
+		if (d->base[i] & DFA_BASE_OOB)
+			return f | BE_TH_FLAG_OOB;
+	return f;
+}
+
 void be_put_dfa(struct be_stream *s, const struct be_dfa *d,
 		size_t unit_start)
 {
@@ -119,7 +136,7 @@ void be_put_dfa(struct be_stream *s, const struct be_dfa *d,
 	be_put_be(s, BE_TH_MAGIC, 4);
 	be_put_be(s, BE_DFA_HSIZE, 4);
 	be_put_be(s, (uint32_t)size, 4);
-	be_put_be(s, d->th_flags, 2);
+	be_put_be(s, be_th_flags(d), 2);
 	be_put_raw(s, vers, sizeof(vers)); /* "notflex\0" */
 	be_put_raw(s, zero, BE_DFA_HSIZE - 14 - sizeof(vers));
 

@@ -215,42 +215,93 @@ uint32_t be_literal_prefix_len(const char *glob)
 /* Note [attachment]: 3.0.8 builds an xmatch DFA when the profile has an
  * explicit attachment, or when its path name contains a glob; a plain path
  * name attaches by exact name compare in the kernel (policy-blob.md 5.3).
- * A hat never attaches. Every attachment state accepts with 1.
+ * A profile with xattr conditions always gets one, its name standing for
+ * the path when it has no attachment. A hat never attaches. Every
+ * attachment state accepts with 1.
+ *
+ * Note [xattr-match]: 6.1 continues the xmatch walk after the path
+ * (policy-blob.md 7.4): one out-of-band step, then per name of the xattrs
+ * array a NUL and the attribute's raw value, whose end must accept, and
+ * another out-of-band step before the next name. So the path and every
+ * prefix ending after a value accept: path, path<oob>\0v1, path<oob>\0v1
+ * <oob>\0v2, ... A name without a value matches any value (including an
+ * empty one); values use the NUL-matching glob dialect (language.md 4.4).
+ * 3.0.8 keeps the conditions in reverse declaration order, duplicates
+ * included, and so do we: the order is part of the blob (array and
+ * automaton agree) and aa-policy diff compares it. No condition is
+ * optional, so the out-of-band step from a state before a NUL leads
+ * nowhere and a missing attribute refuses the profile. xmatch_len stays
+ * that of the path.
  */
+static int be_lower_xattrs(struct be_lower *l, dfa_pat_t path, uint32_t id)
+{
+	const struct ir_xattr *x, **v;
+	const char **names;
+	dfa_pat_t cur = path, oob_nul;
+	size_t n = 0, i;
+
+	for (x = l->prof->xattrs; x; x = x->next)
+		n++;
+	v = arena_alloc_array(l->a, n, sizeof(*v));
+	names = arena_alloc_array(l->a, n, sizeof(*names));
+	i = n;
+	for (x = l->prof->xattrs; x; x = x->next)
+		v[--i] = x;
+	oob_nul = dfa_pat_cat(l->dc, dfa_pat_oob(l->dc),
+			      dfa_pat_byte(l->dc, 0));
+	for (i = 0; i < n; i++) {
+		const char *err = NULL;
+		dfa_pat_t val;
+
+		names[i] = v[i]->name;
+		if (!v[i]->value) {
+			val = dfa_pat_any(l->dc);
+		} else if (dfa_glob(l->dc, v[i]->value, strlen(v[i]->value),
+				    DFA_GLOB_XATTR, &val, &err)) {
+			diag_error(l->cu, v[i]->loc, "%s",
+				   err ? err : "invalid glob");
+			l->rc = -EINVAL;
+			return -EINVAL;
+		}
+		cur = be_pat_cat3(l, cur, oob_nul, val);
+		be_add_entry(l, BE_AUT_XMATCH, cur, id);
+	}
+	l->xattrs = names;
+	l->nxattrs = n;
+	return 0;
+}
+
 static int be_lower_xmatch(struct be_lower *l)
 {
 	const struct ir_profile *p = l->prof;
 	const char *at = p->attach;
+	bool xattrs = p->xattrs && l->abi->xattr;
 	struct be_perm perm = { 0 };
 	dfa_pat_t pat;
+	uint32_t id;
 
 	if (p->is_hat)
 		return 0;
-	if (!at && p->name[0] == '/') {
+	if (!at && (p->name[0] == '/' || xattrs)) {
 		const char *last = p->name, *s;
 
 		for (s = strstr(last, "//"); s; s = strstr(last, "//"))
 			last = s + 2;
-		at = be_collapse_slashes(l->a, last);
-		if (dfa_glob_is_exact(at, strlen(at)))
+		at = p->name[0] == '/' ? be_collapse_slashes(l->a, last) :
+					 last;
+		if (!xattrs && dfa_glob_is_exact(at, strlen(at)))
 			return 0;
 	}
 	if (!at)
 		return 0;
-	if (p->xattrs && l->abi->xattr) {
-		diag_error(l->cu, p->xattrs->loc,
-			   "profile %s: xattr attachment conditions are not supported by this compiler's backend",
-			   l->hname);
-		l->rc = -EINVAL;
-		return -EINVAL;
-	}
 	if (be_glob(l, at, p->attach_loc, &pat))
 		return -EINVAL;
 	perm.perms = 1;
 	l->attach = at;
 	l->xmatch_len = be_literal_prefix_len(at);
-	be_add_entry(l, BE_AUT_XMATCH, pat, be_add_perm(l, &perm));
-	return 0;
+	id = be_add_perm(l, &perm);
+	be_add_entry(l, BE_AUT_XMATCH, pat, id);
+	return xattrs ? be_lower_xattrs(l, pat, id) : 0;
 }
 
 /* Note [all-rule]: language.md 3.17: one unconditioned rule of every kind
