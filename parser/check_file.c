@@ -182,11 +182,6 @@ static void check_exec_target(struct chk *c, struct ir_rule *r)
 		return;
 	t = f->target;
 	switch (f->xmode) {
-	case IR_X_IX:
-	case IR_X_UX:
-		diag_warn(c->cu, WARN_FORMAT, f->target_loc,
-			  "transition target ignored");
-		return;
 	case IR_X_CX:
 	case IR_X_CIX:
 	case IR_X_CUX:

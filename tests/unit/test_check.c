@@ -156,6 +156,16 @@ static void test_capability_priority_is_accepted_and_recorded(void **state)
 	ok(f, P("  priority=1 allow capability,"));
 }
 
+static void test_ix_and_ux_targets_kept_without_warning(void **state)
+{
+	struct fx *f = *state;
+
+	ok(f, P("  /bin/a ix -> foo,\n  /bin/b ux -> foo,\n  /bin/c Ux -> foo,"));
+	for (size_t i = 0; i < f->cu->diag.n; i++)
+		assert_null(strstr(f->cu->diag.msgs[i].text, "target"));
+	assert_string_equal(f->pol->profiles->rules->u.file.target, "foo");
+}
+
 static void test_owner_capability_is_error(void **state)
 {
 	err(*state, P("  owner capability chown,"),
@@ -537,6 +547,7 @@ int main(void)
 		T(test_known_capabilities_resolve),
 		T(test_capability_from_features_mask),
 		T(test_capability_priority_is_accepted_and_recorded),
+		T(test_ix_and_ux_targets_kept_without_warning),
 		T(test_owner_capability_is_error),
 		T(test_same_path_conflicting_exec_modes),
 		T(test_overlapping_wildcards_conflict),
