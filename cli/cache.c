@@ -21,14 +21,14 @@
 struct cache {
 	const struct cache_cfg *cfg; /* borrowed */
 	aa_policy_cache *pc; /* owned; NULL when no directory is in use */
-	char *dir; /* owned: read-write feature directory, or NULL */
-	bool read; /* entries may be read */
-	bool write; /* entries may be written */
+	char *dir;	     /* owned: read-write feature directory, or NULL */
+	bool read;	     /* entries may be read */
+	bool write;	     /* entries may be written */
 };
 
 /* The 12 bytes every unit header starts with: NAME "version", type U32. */
-static const uint8_t cache_hdr[12] = { 0x04, 0x08, 0x00, 'v', 'e', 'r',
-				       's',  'i',  'o',  'n', 0x00, 0x02 };
+static const uint8_t cache_hdr[12] = {0x04, 0x08, 0x00, 'v', 'e',  'r',
+				      's',  'i',  'o',	'n', 0x00, 0x02};
 #define CACHE_HDR_LEN 16u /* the 12 bytes and the version word */
 
 /* Element type codes of the blob stream (policy-blob.md 3). */
@@ -91,7 +91,7 @@ static void cache_warn(struct cu *cu, uint32_t cls, struct src_loc loc,
 /* Where a unit's cache warnings point: its profile file, at @line. */
 static struct src_loc cache_loc(const struct cu *cu, uint32_t line)
 {
-	struct src_loc loc = { UINT32_MAX, 0, 0 };
+	struct src_loc loc = {UINT32_MAX, 0, 0};
 
 	if (cu && cu->nfiles > 0) {
 		loc.file = 0;
@@ -152,17 +152,18 @@ void cache_features_free(struct aa_features *kf)
 static void cache_add_ro(struct cache *c, struct cu *cu)
 {
 	const struct cache_cfg *cfg = c->cfg;
-	struct src_loc nowhere = { UINT32_MAX, 0, 0 };
+	struct src_loc nowhere = {UINT32_MAX, 0, 0};
 
 	for (size_t i = 1; i < cfg->nlocs; i++) {
 		if (aa_policy_cache_add_ro_dir(c->pc, AT_FDCWD, cfg->locs[i]))
-			cache_warn(cu, WARN_CACHE, nowhere,
-				  "Cache: failed to add read only location '%s', does not contain valid cache directory for the specified feature set",
-				  cfg->locs[i]);
+			cache_warn(
+				cu, WARN_CACHE, nowhere,
+				"Cache: failed to add read only location '%s', does not contain valid cache directory for the specified feature set",
+				cfg->locs[i]);
 		else if (cfg->show)
 			cache_warn(cu, WARN_CACHE, nowhere,
-				  "Cache: added readonly location '%s'",
-				  cfg->locs[i]);
+				   "Cache: added readonly location '%s'",
+				   cfg->locs[i]);
 	}
 }
 
@@ -199,11 +200,15 @@ int cache_open(struct cache **out, const struct cache_cfg *cfg,
 			return -e;
 		}
 		if (cfg->show && max > 0)
-			cache_say(cu, "Cache write disabled: Cannot create cache '%s': %s\n",
-				  loc, strerror(e));
+			cache_say(
+				cu,
+				"Cache write disabled: Cannot create cache '%s': %s\n",
+				loc, strerror(e));
 		else if (cfg->show)
-			cache_say(cu, "Cache read/write disabled: Policy cache is invalid: %s\n",
-				  strerror(e));
+			cache_say(
+				cu,
+				"Cache read/write disabled: Policy cache is invalid: %s\n",
+				strerror(e));
 		*out = c;
 		return 0;
 	}
@@ -299,8 +304,10 @@ static bool cache_skip_elem(const uint8_t *p, size_t n, size_t *pos,
 	case CACHE_U16:
 	case CACHE_U32:
 	case CACHE_U64:
-		len = code == CACHE_U8 ? 1 : code == CACHE_U16 ? 2
-				: code == CACHE_U32 ? 4 : 8;
+		len = code == CACHE_U8	  ? 1
+		      : code == CACHE_U16 ? 2
+		      : code == CACHE_U32 ? 4
+					  : 8;
 		break;
 	case CACHE_STRING:
 		if (n - i < 2)
@@ -369,8 +376,8 @@ static bool cache_units_complete(const uint8_t *p, size_t n, uint32_t want)
 		    (pos + 3 + 10 >= n || p[pos + 3 + 10] != CACHE_STRING ||
 		     !cache_skip_elem(p, n, &pos, stack, &depth)))
 			return false;
-		if (!cache_named(p, n, pos, "profile") ||
-		    pos + 3 + 8 >= n || p[pos + 3 + 8] != CACHE_STRUCT)
+		if (!cache_named(p, n, pos, "profile") || pos + 3 + 8 >= n ||
+		    p[pos + 3 + 8] != CACHE_STRUCT)
 			return false;
 		do {
 			if (!cache_skip_elem(p, n, &pos, stack, &depth))
@@ -414,10 +421,9 @@ static int cache_slurp(int fd, size_t size, uint8_t **out)
 /* Check the entry at @path against §6.3; true with its bytes on success,
  * else a --debug-cache warning says why.
  */
-static bool cache_entry_valid(struct cache *c, struct cu *cu,
-			      const char *path, const char *const *inputs,
-			      size_t ninputs, uint32_t want, uint8_t **buf,
-			      size_t *len)
+static bool cache_entry_valid(struct cache *c, struct cu *cu, const char *path,
+			      const char *const *inputs, size_t ninputs,
+			      uint32_t want, uint8_t **buf, size_t *len)
 {
 	const char *pn = cache_progname(c);
 	struct src_loc loc = cache_loc(cu, 1);
@@ -434,23 +440,23 @@ static bool cache_entry_valid(struct cache *c, struct cu *cu,
 		if (fd >= 0)
 			close(fd);
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: Invalid or missing cache file '%s' (%s)", pn,
-			  path, strerror(e));
+			   "%s: Invalid or missing cache file '%s' (%s)", pn,
+			   path, strerror(e));
 		return false;
 	}
 	if (st.st_size == 0) {
 		close(fd);
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: Invalid or missing cache file '%s' (%s)", pn,
-			  path, strerror(ENODATA));
+			   "%s: Invalid or missing cache file '%s' (%s)", pn,
+			   path, strerror(ENODATA));
 		return false;
 	}
 	for (size_t i = 0; i < ninputs; i++) {
 		if (stat(inputs[i], &ist) < 0 ||
 		    cache_ts_newer(&ist.st_mtim, &st.st_mtim)) {
 			cache_warn(cu, WARN_DEBUG_CACHE, loc,
-				  "%s: file '%s' is newer than cache file", pn,
-				  inputs[i]);
+				   "%s: file '%s' is newer than cache file", pn,
+				   inputs[i]);
 			fresh = false;
 		}
 	}
@@ -462,7 +468,7 @@ static bool cache_entry_valid(struct cache *c, struct cu *cu,
 	    st.st_size > (off_t)CACHE_MAX_ENTRY) {
 		close(fd);
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: cache file '%s' invalid size", pn, path);
+			   "%s: cache file '%s' invalid size", pn, path);
 		return false;
 	}
 	n = (size_t)st.st_size;
@@ -470,23 +476,23 @@ static bool cache_entry_valid(struct cache *c, struct cu *cu,
 	close(fd);
 	if (rc < 0) {
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: Invalid or missing cache file '%s' (%s)", pn,
-			  path, strerror(-rc));
+			   "%s: Invalid or missing cache file '%s' (%s)", pn,
+			   path, strerror(-rc));
 		return false;
 	}
 	if (memcmp(p, cache_hdr, sizeof(cache_hdr)) != 0) {
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: cache file '%s' has wrong header", pn, path);
+			   "%s: cache file '%s' has wrong header", pn, path);
 		goto out_reject;
 	}
 	if (cache_le32(p + sizeof(cache_hdr)) != want) {
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: cache file '%s' has wrong version", pn, path);
+			   "%s: cache file '%s' has wrong version", pn, path);
 		goto out_reject;
 	}
 	if (!cache_units_complete(p, n, want)) {
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: cache file '%s' invalid size", pn, path);
+			   "%s: cache file '%s' invalid size", pn, path);
 		goto out_reject;
 	}
 	*buf = p;
@@ -571,7 +577,7 @@ static int cache_write_all(int fd, const uint8_t *p, size_t n)
 static int cache_install(const char *path, const void *buf, size_t len,
 			 const struct timespec *mtime)
 {
-	struct timespec times[2] = { { 0, UTIME_OMIT }, *mtime };
+	struct timespec times[2] = {{0, UTIME_OMIT}, *mtime};
 	char *tmp = NULL;
 	int fd, rc;
 
@@ -621,12 +627,17 @@ int cache_write(struct cache *c, struct cu *cu, const char *entry,
 		struct src_loc loc = cache_loc(cu, cache_end_line(cu));
 
 		cache_warn(cu, WARN_CACHE, loc,
-			  "Warning failed to write cache: %s",
-			  path ? path : entry ? entry : "");
+			   "Warning failed to write cache: %s",
+			   path	   ? path
+			   : entry ? entry
+				   : "");
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
-			  "%s: cache file '%s' not written: %s",
-			  cache_progname(c), path ? path : entry ? entry : "",
-			  strerror(-rc));
+			   "%s: cache file '%s' not written: %s",
+			   cache_progname(c),
+			   path	   ? path
+			   : entry ? entry
+				   : "",
+			   strerror(-rc));
 	} else if (c->cfg->show) {
 		cache_say(cu, "Wrote cache: %s\n", path);
 	}
@@ -656,8 +667,8 @@ int cache_print_dir(const struct cache_cfg *cfg, struct aa_features *kf,
 	int e;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *loc = cfg->nlocs > 0 ? cfg->locs[i]
-						 : CACHE_DEFAULT_LOC;
+		const char *loc =
+			cfg->nlocs > 0 ? cfg->locs[i] : CACHE_DEFAULT_LOC;
 
 		dir = aa_policy_cache_dir_path_preview(kf, AT_FDCWD, loc);
 		if (!dir) {

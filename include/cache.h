@@ -25,12 +25,13 @@ struct cache;
 /* Cache options of one run, filled by cli/ from its options. */
 struct cache_cfg {
 	const char *progname; /* argv[0]; prefixes the --debug-cache texts */
-	const char *const *locs; /* -L locations, first read-write; 0: default */
+	const char *const
+		*locs; /* -L locations, first read-write; 0: default */
 	size_t nlocs;
-	bool off; /* no caching this run (-K, -B, -N, -p, -C, -n, -R, ...) */
+	bool off;   /* no caching this run (-K, -B, -N, -p, -C, -n, -R, ...) */
 	bool write; /* -W */
-	bool skip_read; /* -T, or -S, -o, -d, -D */
-	bool show; /* -k: report decisions on stderr */
+	bool skip_read;	     /* -T, or -S, -o, -d, -D */
+	bool show;	     /* -k: report decisions on stderr */
 	bool skip_bad_cache; /* --skip-bad-cache */
 };
 

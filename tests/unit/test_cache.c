@@ -38,10 +38,10 @@
 #define DEBIAN_PIN "/usr/share/apparmor-features/features"
 
 struct fx {
-	char tmp[64]; /* scratch directory */
-	char loc[128]; /* cache location inside it */
+	char tmp[64];	/* scratch directory */
+	char loc[128];	/* cache location inside it */
 	char prof[128]; /* profile file */
-	char inc[128]; /* an included file */
+	char inc[128];	/* an included file */
 	const char *inputs[2];
 	const char *locs[4];
 	struct aa_features *kf;
@@ -77,7 +77,7 @@ static void write_file(const char *path, const char *text)
 
 static void set_mtime(const char *path, time_t sec, long nsec)
 {
-	struct timespec ts[2] = { { sec, nsec }, { sec, nsec } };
+	struct timespec ts[2] = {{sec, nsec}, {sec, nsec}};
 
 	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 }
@@ -104,8 +104,8 @@ static void compile_blob(struct fx *f, const char *text)
 {
 	struct cu *cu = cu_create(&f->opts, NULL);
 	struct ir_policy *pol = NULL;
-	struct be_options bo = { 0 };
-	struct be_result res = { 0 };
+	struct be_options bo = {0};
+	struct be_result res = {0};
 
 	assert_int_equal(fe_parse_buffer(cu, "t.sd", text, strlen(text), &pol),
 			 0);
@@ -153,7 +153,7 @@ static int setup(void **state)
 	f->opts.diag = &f->dcfg;
 	f->cu = cu_create(&f->opts, f->prof);
 	cu_add_file(f->cu, f->prof, "profile foo {\n}\n", 16,
-		    (struct src_loc){ UINT32_MAX, 0, 0 });
+		    (struct src_loc){UINT32_MAX, 0, 0});
 	f->fa = arena_create();
 	assert_int_equal(feat_load(f->fa, features_path(), &f->feat, &err), 0);
 	f->opts.kernel_features = f->feat;
@@ -251,9 +251,9 @@ static int read_entry(struct fx *f, void **buf, size_t *len)
 
 static void write_entry(struct fx *f, const void *buf, size_t len)
 {
-	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", f->inputs, 2,
-				     buf, len),
-			 0);
+	assert_int_equal(
+		cache_write(f->c, f->cu, "usr.bin.foo", f->inputs, 2, buf, len),
+		0);
 }
 
 /* Replaces the entry's bytes but keeps it as fresh as the inputs. */
@@ -464,8 +464,10 @@ static void test_stale_by_profile_mtime(void **state)
 	write_entry(f, f->blob, f->blen);
 	set_mtime(f->prof, 1700000001, 0);
 	expect_miss(f);
-	assert_true(asprintf(&want, "apparmor_parser: file '%s' is newer than cache file",
-			     f->prof) > 0);
+	assert_true(
+		asprintf(&want,
+			 "apparmor_parser: file '%s' is newer than cache file",
+			 f->prof) > 0);
 	assert_true(has_diag(f->cu, want));
 	free(want);
 }
@@ -656,8 +658,8 @@ static void test_failed_write_leaves_no_temp_file(void **state)
 	old = slurp(path, &len);
 	assert_int_equal(len, f->blen);
 	assert_memory_equal(old, f->blob, len);
-	assert_true(asprintf(&want, "Warning failed to write cache: %s",
-			     path) > 0);
+	assert_true(asprintf(&want, "Warning failed to write cache: %s", path) >
+		    0);
 	assert_true(has_diag(f->cu, want));
 	expect_hit(f, f->blob, f->blen);
 	free(old);
@@ -708,7 +710,9 @@ static void test_readonly_dir_write_fails_cleanly(void **state)
 			rc = cache_write(f->c, f->cu, "usr.bin.foo", f->inputs,
 					 2, f->blob, f->blen);
 			_exit(rc == -EACCES &&
-					      has_diag(f->cu, "Warning failed to write cache: ")
+					      has_diag(
+						      f->cu,
+						      "Warning failed to write cache: ")
 				      ? 0
 				      : 1);
 		}
@@ -735,7 +739,9 @@ static void test_missing_location_turns_cache_off(void **state)
 	err = capture_end(f);
 	assert_false(cache_active(f->c));
 	assert_null(cache_dir(f->c));
-	assert_string_equal(err, "Cache read/write disabled: Policy cache is invalid: No such file or directory\n");
+	assert_string_equal(
+		err,
+		"Cache read/write disabled: Policy cache is invalid: No such file or directory\n");
 	assert_int_equal(access(f->loc, F_OK), -1);
 	free(err);
 }
@@ -752,8 +758,11 @@ static void test_unusable_location_is_fatal(void **state)
 	assert_int_equal(cache_open(&c, &f->cfg, f->kf, f->cu), -ENOTDIR);
 	err = capture_end(f);
 	assert_null(c);
-	assert_true(asprintf(&want, "Failed setting up policy cache (%s): Not a directory\n",
-			     f->loc) > 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Failed setting up policy cache (%s): Not a directory\n",
+			f->loc) > 0);
 	assert_string_equal(err, want);
 	free(want);
 	free(err);
@@ -775,8 +784,11 @@ static void test_readonly_location_without_feature_dir_warns(void **state)
 	assert_int_equal(cache_open(&f->c, &f->cfg, f->kf, cu), 0);
 	err = capture_end(f);
 	assert_true(cache_active(f->c));
-	assert_true(asprintf(&want, "Warning from stdin (line 1): Cache: failed to add read only location '%s', does not contain valid cache directory for the specified feature set\n",
-			     loc2) > 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Warning from stdin (line 1): Cache: failed to add read only location '%s', does not contain valid cache directory for the specified feature set\n",
+			loc2) > 0);
 	assert_string_equal(err, want);
 	cu_destroy(cu);
 	free(want);
@@ -801,8 +813,11 @@ static void test_readonly_location_entry_is_used(void **state)
 	expect_hit(f, f->blob, f->blen);
 	err = capture_end(f);
 	path2 = entry_path(loc2);
-	assert_true(asprintf(&want, "Cache: added primary location '%s'\nWarning from %s (%s line 1): Cache: added readonly location '%s'\nCache hit: %s\n",
-			     f->loc, f->prof, f->prof, loc2, path2) > 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Cache: added primary location '%s'\nWarning from %s (%s line 1): Cache: added readonly location '%s'\nCache hit: %s\n",
+			f->loc, f->prof, f->prof, loc2, path2) > 0);
 	assert_string_equal(err, want);
 	free(path2);
 	free(want);
@@ -820,8 +835,10 @@ static void test_skip_read_reports_miss_only(void **state)
 	open_cache(f, true, true, true);
 	expect_miss(f);
 	err = capture_end(f);
-	assert_true(asprintf(&want, "Cache: added primary location '%s'\nCache miss: %s\n",
-			     f->loc, f->prof) > 0);
+	assert_true(
+		asprintf(&want,
+			 "Cache: added primary location '%s'\nCache miss: %s\n",
+			 f->loc, f->prof) > 0);
 	assert_string_equal(err, want);
 	free(want);
 	free(err);
@@ -838,8 +855,11 @@ static void test_show_cache_reports_decisions(void **state)
 	write_entry(f, f->blob, f->blen);
 	expect_hit(f, f->blob, f->blen);
 	err = capture_end(f);
-	assert_true(asprintf(&want, "Cache: added primary location '%s'\nCache miss: %s\nWrote cache: %s\nCache hit: %s\n",
-			     f->loc, f->prof, path, path) > 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Cache: added primary location '%s'\nCache miss: %s\nWrote cache: %s\nCache hit: %s\n",
+			f->loc, f->prof, path, path) > 0);
 	assert_string_equal(err, want);
 	free(want);
 	free(err);
@@ -853,8 +873,8 @@ static void test_off_opens_nothing(void **state)
 	f->cfg.off = true;
 	open_cache(f, true, false, false);
 	assert_false(cache_active(f->c));
-	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", f->inputs,
-				     2, f->blob, f->blen),
+	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", f->inputs, 2,
+				     f->blob, f->blen),
 			 0);
 	expect_miss(f);
 	assert_int_equal(access(f->loc, F_OK), -1);
@@ -881,8 +901,11 @@ static void test_purge_of_missing_location_fails(void **state)
 	capture_start(f);
 	assert_int_equal(cache_purge(&f->cfg), -ENOENT);
 	err = capture_end(f);
-	assert_true(asprintf(&want, "Failed to clear cache files (%s): No such file or directory\n",
-			     f->loc) > 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Failed to clear cache files (%s): No such file or directory\n",
+			f->loc) > 0);
 	assert_string_equal(err, want);
 	free(want);
 	free(err);
