@@ -22,6 +22,7 @@ struct cache {
 	const struct cache_cfg *cfg; /* borrowed */
 	aa_policy_cache *pc; /* owned; NULL when no directory is in use */
 	char *dir;	     /* owned: read-write feature directory, or NULL */
+	char *hit;	     /* owned: path of the last hit, or NULL */
 	bool read;	     /* entries may be read */
 	bool write;	     /* entries may be written */
 };
@@ -244,12 +245,18 @@ const char *cache_dir(const struct cache *c)
 	return c ? c->dir : NULL;
 }
 
+const char *cache_hit_path(const struct cache *c)
+{
+	return c ? c->hit : NULL;
+}
+
 void cache_close(struct cache *c)
 {
 	if (!c)
 		return;
 	aa_policy_cache_unref(c->pc);
 	free(c->dir);
+	free(c->hit);
 	free(c);
 }
 
@@ -516,13 +523,15 @@ int cache_read(struct cache *c, struct cu *cu, const char *entry,
 	*len = 0;
 	if (!c)
 		return 0;
+	free(c->hit);
+	c->hit = NULL;
 	if (c->pc && c->read && entry && ninputs > 0) {
 		path = aa_policy_cache_filename(c->pc, entry);
 		if (path && cache_entry_valid(c, cu, path, inputs, ninputs,
 					      want_word, &p, &n)) {
 			if (c->cfg->show)
 				cache_say(cu, "Cache hit: %s\n", path);
-			free(path);
+			c->hit = path;
 			*buf = p;
 			*len = n;
 			return 1;

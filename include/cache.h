@@ -129,6 +129,18 @@ int cache_read(struct cache *c, struct cu *cu, const char *entry,
 	       void **buf, size_t *len);
 
 /**
+ * cache_hit_path - where the last hit of cache_read() was found
+ * @c: borrowed handle, may be NULL
+ *
+ * The entry may come from a read-only location, so this is the path to
+ * name in "Cached load succeeded" and load errors.
+ *
+ * Return: borrowed path, valid until the next cache_read() or
+ * cache_close(); NULL when the last cache_read() was a miss.
+ */
+const char *cache_hit_path(const struct cache *c);
+
+/**
  * cache_write - store one unit's compiled bytes atomically
  * (spec/cli.md 6.4)
  * @c: borrowed handle, may be NULL (then nothing is written)

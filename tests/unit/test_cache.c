@@ -451,7 +451,11 @@ static void test_written_entry_reads_back_equal(void **state)
 	assert_int_equal(m.tv_sec, 1700000000);
 	assert_int_equal(m.tv_nsec, 200);
 	expect_hit(f, f->blob, f->blen);
+	assert_string_equal(cache_hit_path(f->c), path);
 	assert_false(has_stray_file(cache_dir(f->c)));
+	set_mtime(f->prof, 1700000001, 0);
+	expect_miss(f);
+	assert_null(cache_hit_path(f->c));
 	free(path);
 }
 
@@ -813,6 +817,7 @@ static void test_readonly_location_entry_is_used(void **state)
 	expect_hit(f, f->blob, f->blen);
 	err = capture_end(f);
 	path2 = entry_path(loc2);
+	assert_string_equal(cache_hit_path(f->c), path2);
 	assert_true(
 		asprintf(
 			&want,
