@@ -170,13 +170,17 @@ def ratio(a, b):
 
 
 def fmt_ratio(r, width=7):
+    """Three decimals near 1 so that 1.004x (a MISS) is not shown as
+    1.00x."""
     if r is None:
         return "-".rjust(width)
     if r >= 100:
         return ("%.0fx" % r).rjust(width)
+    if r >= 10:
+        return ("%.1fx" % r).rjust(width)
     if r >= 0.01:
-        return ("%.2fx" % r).rjust(width)
-    return ("%.3fx" % r).rjust(width)
+        return ("%.3fx" % r).rjust(width)
+    return ("%.4fx" % r).rjust(width)
 
 
 class Bench:

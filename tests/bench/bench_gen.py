@@ -46,6 +46,14 @@ def case_globs():
                    "/usr/bin/stress_glob1k")
 
 
+def case_literals():
+    """6000 literal paths: about 75,000 states after minimization, more
+    than the kernel's 16-bit state numbers can hold, so both parsers must
+    refuse it (3.0.8 after minimizing, tens of seconds)."""
+    c = dfa_gen.case_literals(6000)
+    return _rename(c.profile, "lit", "stress_lit6k", "/usr/bin/stress_lit6k")
+
+
 def case_var(nvals=300, nrules=150):
     """A 300-value variable used in 150 rules."""
     c = dfa_gen.case_var(nvals, nrules)
@@ -138,6 +146,7 @@ CASES = {
     "glob1k": case_globs,
     "var300": case_var,
     "var100": lambda: case_var(100, 40),
+    "lit6k": case_literals,
     "exec-named": case_exec_named,
     "exec-many": case_exec_many,
     "dbus3k": case_dbus,
@@ -146,7 +155,8 @@ CASES = {
 
 # The default stress set, and a small one for the smoke test (each of
 # those compiles in well under a second).
-DEFAULT = ["hurt", "glob1k", "var300", "exec-named", "exec-many", "dbus3k"]
+DEFAULT = ["hurt", "glob1k", "var300", "lit6k", "exec-named", "exec-many",
+           "dbus3k"]
 SMALL = ["var100", "exec-named", "dbus200"]
 
 FIXED = {
