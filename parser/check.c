@@ -19,7 +19,151 @@
 #include "feat.h"
 #include "vars.h"
 
-#define CHK_MAX_ERRORS 20
+#define CHK_MAX_ERRORS 1000
+
+/* Note [first-error]: 3.0.8 stops at its first error, so a unit must end
+ * in one error message. Which one is 3.0.8's processing order: the checks
+ * it makes while parsing come first, in text order; then, profile by
+ * profile (top level sorted by namespace and name, each profile's hats and
+ * children sorted by name right after it), the variables of its file
+ * rules from the last rule to the first, those of its other rules in
+ * order, and the later passes (exec-mode conflicts). Every error gets such
+ * a key when it is recorded (chk_tag) and fe_check_policy() keeps the
+ * least one.
+ */
+static void chk_tag(struct chk *c, uint32_t phase, uint32_t stage,
+		    int64_t idx)
+{
+	size_t n = c->cu->diag.n;
+
+	if (n - c->base > c->capkeys) {
+		struct chk_key *k;
+		size_t cap = c->capkeys ? c->capkeys : 16;
+
+		while (cap < n - c->base)
+			cap *= 2;
+		k = arena_alloc_array(c->a, cap, sizeof(*k));
+		if (c->tagged > c->base)
+			memcpy(k, c->keys, (c->tagged - c->base) * sizeof(*k));
+		c->keys = k;
+		c->capkeys = cap;
+	}
+	for (; c->tagged < n; c->tagged++) {
+		struct chk_key *k = &c->keys[c->tagged - c->base];
+
+		k->phase = phase;
+		k->prof = phase ? c->prank : 0;
+		k->stage = phase ? stage : 0;
+		k->idx = phase ? idx : (int64_t)c->tagged;
+	}
+}
+
+/* Variables of the rule being checked (or of the profile's name). */
+static void chk_tag_vars(struct chk *c)
+{
+	const struct ir_rule *r = c->rule;
+
+	if (!r)
+		chk_tag(c, 1, 0, INT64_MIN);
+	else if (r->kind == IR_RULE_FILE || r->kind == IR_RULE_LINK)
+		chk_tag(c, 1, 0, -c->rule_ord);
+	else
+		chk_tag(c, 1, 1, c->rule_ord);
+}
+
+static int key_cmp(const struct chk_key *a, const struct chk_key *b)
+{
+	if (a->phase != b->phase)
+		return a->phase < b->phase ? -1 : 1;
+	if (a->prof != b->prof)
+		return a->prof < b->prof ? -1 : 1;
+	if (a->stage != b->stage)
+		return a->stage < b->stage ? -1 : 1;
+	if (a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	return 0;
+}
+
+void fe_keep_one_error(struct cu *cu, size_t base, size_t keep)
+{
+	struct diag_sink *d = &cu->diag;
+	size_t j = base;
+
+	for (size_t i = base; i < d->n; i++) {
+		if (d->msgs[i].error && i != keep) {
+			d->errors--;
+			continue;
+		}
+		d->msgs[j++] = d->msgs[i];
+	}
+	d->n = j;
+}
+
+/* Keeps the error 3.0.8 would have reported (Note [first-error]). */
+static void keep_first_error(struct chk *c)
+{
+	const struct diag_sink *d = &c->cu->diag;
+	size_t best = SIZE_MAX;
+
+	chk_tag(c, 0, 0, 0);
+	for (size_t i = c->base; i < d->n; i++) {
+		if (!d->msgs[i].error)
+			continue;
+		if (best == SIZE_MAX ||
+		    key_cmp(&c->keys[i - c->base], &c->keys[best - c->base]) <
+			    0)
+			best = i;
+	}
+	if (best != SIZE_MAX)
+		fe_keep_one_error(c->cu, c->base, best);
+}
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct ir_profile *p = *(struct ir_profile *const *)a;
+	const struct ir_profile *q = *(struct ir_profile *const *)b;
+	int r = strcmp(p->ns ? p->ns : "", q->ns ? q->ns : "");
+
+	return r ? r : strcmp(p->name ? p->name : "", q->name ? q->name : "");
+}
+
+/* Appends @list and, after each profile, its children, sorted. */
+static void build_order(struct chk *c, struct ir_profile *list, size_t *cap)
+{
+	struct ir_profile **v;
+	size_t n = 0;
+
+	for (struct ir_profile *p = list; p; p = p->next)
+		n++;
+	if (!n)
+		return;
+	v = arena_alloc_array(c->a, n, sizeof(*v));
+	n = 0;
+	for (struct ir_profile *p = list; p; p = p->next)
+		v[n++] = p;
+	qsort(v, n, sizeof(*v), order_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (c->norder == *cap) {
+			struct ir_profile **o;
+
+			*cap = *cap ? *cap * 2 : 16;
+			o = arena_alloc_array(c->a, *cap, sizeof(*o));
+			if (c->norder)
+				memcpy(o, c->order, c->norder * sizeof(*o));
+			c->order = o;
+		}
+		c->order[c->norder++] = v[i];
+		build_order(c, v[i]->children, cap);
+	}
+}
+
+static uint32_t profile_rank(const struct chk *c, const struct ir_profile *p)
+{
+	for (size_t i = 0; i < c->norder; i++)
+		if (c->order[i] == p)
+			return (uint32_t)i;
+	return (uint32_t)c->norder;
+}
 
 void chk_error(struct chk *c, struct src_loc loc, const char *fmt, ...)
 {
@@ -57,6 +201,7 @@ int chk_expand(struct chk *c, const void *scope, const char **s,
 	if (!collapse && !fe_has_var_ref(*s))
 		return 0;
 	if (fe_expand_glob(c->st, chk_env(c, scope), *s, loc, collapse, &out)) {
+		chk_tag_vars(c);
 		c->rc = -EINVAL;
 		return -EINVAL;
 	}
@@ -779,6 +924,7 @@ static void check_name(struct chk *c, struct ir_profile *p)
 
 	if (n && fe_has_var_ref(n)) {
 		if (fe_expand_glob(c->st, env, n, p->loc, false, &out)) {
+			chk_tag_vars(c);
 			c->rc = -EINVAL;
 			return;
 		}
@@ -786,6 +932,7 @@ static void check_name(struct chk *c, struct ir_profile *p)
 	}
 	if (at && fe_has_var_ref(at)) {
 		if (fe_expand_glob(c->st, env, at, p->attach_loc, true, &out)) {
+			chk_tag_vars(c);
 			c->rc = -EINVAL;
 			return;
 		}
@@ -910,7 +1057,12 @@ static void check_profile(struct chk *c, struct ir_profile *p,
 	const char *save_h = c->hname, *save_a = c->attach;
 	struct ir_profile *save_p = c->prof;
 	uint32_t save_w = c->warned;
+	uint32_t save_r = c->prank;
+	int64_t ord = 0;
 
+	chk_tag(c, 0, 0, 0);
+	c->prank = profile_rank(c, p);
+	c->rule = NULL;
 	check_name(c, p);
 	c->prof = p;
 	c->hname = parent_hname ? arena_sprintf(c->a, "%s//%s", parent_hname,
@@ -925,13 +1077,22 @@ static void check_profile(struct chk *c, struct ir_profile *p,
 	check_flags(c, p);
 	check_xattrs(c, p);
 	check_identities(c, p);
-	for (struct ir_rule *r = p->rules; r; r = r->next)
+	for (struct ir_rule *r = p->rules; r; r = r->next) {
+		chk_tag(c, 0, 0, 0);
+		c->rule = r;
+		c->rule_ord = ord++;
 		check_rule(c, r);
+		chk_tag(c, 0, 0, 0);
+	}
+	c->rule = NULL;
 	chk_exec_conflicts(c, p);
 	chk_cp_conflicts(c, p);
+	chk_tag(c, 1, 2, 0);
 	for (struct ir_profile *ch = p->children; ch; ch = ch->next)
 		check_profile(c, ch, c->hname);
 	check_duplicates(c, p->children, p);
+	chk_tag(c, 0, 0, 0);
+	c->prank = save_r;
 	c->hname = save_h;
 	c->attach = save_a;
 	c->prof = save_p;
@@ -1080,6 +1241,7 @@ static const struct features *policy_abi(struct chk *c)
 int fe_check_policy(struct cu *cu, struct fe_symtab *st, struct ir_policy *pol)
 {
 	struct chk c = {0};
+	size_t cap = 0;
 
 	c.cu = cu;
 	c.st = st;
@@ -1087,11 +1249,15 @@ int fe_check_policy(struct cu *cu, struct fe_symtab *st, struct ir_policy *pol)
 	c.a = cu->arena;
 	c.genv = fe_symtab_env(st);
 	c.kf = cu->opts ? cu->opts->kernel_features : NULL;
+	c.base = c.tagged = cu->diag.n;
+	build_order(&c, pol->profiles, &cap);
 	c.pf = policy_abi(&c);
 	for (struct ir_profile *p = pol->profiles; p; p = p->next)
 		check_profile(&c, p, NULL);
 	check_duplicates(&c, pol->profiles, NULL);
 	if (c.rc == 0 && pol->aliases)
 		apply_aliases(&c);
+	if (c.rc)
+		keep_first_error(&c);
 	return c.rc;
 }

@@ -32,6 +32,16 @@ struct ir_rule;
 int fe_check_policy(struct cu *cu, struct fe_symtab *st, struct ir_policy *pol);
 
 /**
+ * fe_keep_one_error - drop every error recorded from diagnostic @base on
+ * except the one at index @keep (warnings stay), so that a unit ends in
+ * one error as 3.0.8 does
+ * @cu: borrowed unit
+ * @base: first diagnostic concerned
+ * @keep: index of the error to keep (>= @base)
+ */
+void fe_keep_one_error(struct cu *cu, size_t base, size_t keep);
+
+/**
  * fe_cap_lookup - number of a capability name (without CAP_)
  * @name: borrowed lowercase name
  *

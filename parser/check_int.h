@@ -13,6 +13,14 @@ struct arena;
 struct features;
 struct fe_env;
 
+/* Where 3.0.8 would have found an error (Note [first-error]). */
+struct chk_key {
+	uint32_t phase; /* 0 while parsing, 1 after */
+	uint32_t prof;	/* rank of the profile in 3.0.8's processing order */
+	uint32_t stage; /* 0 file-rule variables, 1 other variables, 2 later */
+	int64_t idx;	/* order within the stage */
+};
+
 /* State of one fe_check_policy() run. */
 struct chk {
 	struct cu *cu;
@@ -29,6 +37,16 @@ struct chk {
 	const struct fe_env *benv;
 	uint32_t warned; /* rule kinds already reported not enforced */
 	int rc;		 /* -EINVAL once an error was recorded */
+	/* Note [first-error] */
+	struct chk_key *keys; /* one per diagnostic from @base on */
+	size_t base;	      /* diagnostics recorded before the pass */
+	size_t tagged;	      /* diagnostics given a key so far */
+	size_t capkeys;
+	struct ir_profile **order; /* profiles in 3.0.8's processing order */
+	size_t norder;
+	uint32_t prank;		    /* rank of @prof in @order */
+	const struct ir_rule *rule; /* rule being checked, or NULL */
+	int64_t rule_ord;	    /* its position in the profile */
 };
 
 void chk_error(struct chk *c, struct src_loc loc, const char *fmt, ...)

@@ -45,6 +45,7 @@ static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
 		  struct ir_policy **out)
 {
 	unsigned errors = diag_error_count(cu);
+	size_t base = cu->diag.n;
 	struct fe_parser *p = fe_parser_new(cu, file, pp);
 	int r;
 
@@ -56,8 +57,14 @@ static int fe_run(struct cu *cu, uint32_t file, FILE *pp, bool check,
 	if (!r && fe_lex_flush(p))
 		r = -EINVAL;
 	fe_parser_free(p);
-	if (r || diag_error_count(cu) != errors)
+	if (r || diag_error_count(cu) != errors) {
+		for (size_t i = base; i < cu->diag.n; i++)
+			if (cu->diag.msgs[i].error) {
+				fe_keep_one_error(cu, base, i);
+				break;
+			}
 		return -EINVAL;
+	}
 	if (check && fe_check_policy(cu, p->st, p->pol))
 		return -EINVAL;
 	return 0;

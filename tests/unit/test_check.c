@@ -166,6 +166,41 @@ static void test_ix_and_ux_targets_kept_without_warning(void **state)
 	assert_string_equal(f->pol->profiles->rules->u.file.target, "foo");
 }
 
+static unsigned count_errors(struct fx *f)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < f->cu->diag.n; i++)
+		n += f->cu->diag.msgs[i].error;
+	return n;
+}
+
+static void test_many_errors_end_in_the_one_3_0_8_reports(void **state)
+{
+	struct fx *f = *state;
+
+	err(f,
+	    "profile x {\n /a/@{A} r,\n signal peer=@{C},\n /c/@{D} r,\n}\n",
+	    "Found reference to variable D,");
+	assert_int_equal(count_errors(f), 1);
+	assert_int_equal(diag_error_count(f->cu), 1);
+	err(f, "profile x {\n /a/@{A} r,\n capability foo,\n}\n",
+	    "Invalid capability foo.");
+	assert_int_equal(count_errors(f), 1);
+}
+
+static void test_first_error_follows_profile_name_order(void **state)
+{
+	struct fx *f = *state;
+
+	err(f,
+	    "profile b { /f/@{B} r, }\nprofile a { ^h { /f/@{H} r, } ^g { /f/@{G} r, } }\n",
+	    "Found reference to variable G,");
+	assert_int_equal(count_errors(f), 1);
+	err(f, "profile b { /x ix, /x px, }\nprofile a { /f/@{A} r, }\n",
+	    "Found reference to variable A,");
+}
+
 static void test_owner_capability_is_error(void **state)
 {
 	err(*state, P("  owner capability chown,"),
@@ -548,6 +583,8 @@ int main(void)
 		T(test_capability_from_features_mask),
 		T(test_capability_priority_is_accepted_and_recorded),
 		T(test_ix_and_ux_targets_kept_without_warning),
+		T(test_many_errors_end_in_the_one_3_0_8_reports),
+		T(test_first_error_follows_profile_name_order),
 		T(test_owner_capability_is_error),
 		T(test_same_path_conflicting_exec_modes),
 		T(test_overlapping_wildcards_conflict),
