@@ -543,19 +543,81 @@ int cache_read(struct cache *c, struct cu *cu, const char *entry,
 	return 0;
 }
 
-/* The newest mtime among @inputs; -errno when one cannot be read. */
-static int cache_newest(const char *const *inputs, size_t ninputs,
+/* Whether the open file @fd (@size bytes) still holds @text. */
+static bool cache_same_text(int fd, size_t size, const char *text, size_t len)
+{
+	char chunk[8192];
+	size_t off = 0;
+	ssize_t r;
+
+	if (size != len)
+		return false;
+	while (off < len) {
+		r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (size_t)r > len - off ||
+		    memcmp(chunk, text + off, (size_t)r) != 0)
+			return false;
+		off += (size_t)r;
+	}
+	return read(fd, chunk, 1) == 0;
+}
+
+/* The text @cu compiled for @path, or NULL when it read no such file;
+ * @hint is the index the caller most likely used.
+ */
+static const struct cu_file *cache_cu_file(const struct cu *cu,
+					   const char *path, size_t hint)
+{
+	if (!cu)
+		return NULL;
+	if (hint < cu->nfiles && !strcmp(cu->files[hint].path, path))
+		return &cu->files[hint];
+	for (size_t k = 0; k < cu->nfiles; k++)
+		if (!strcmp(cu->files[k].path, path))
+			return &cu->files[k];
+	return NULL;
+}
+
+/* The newest mtime among @inputs, checking that every input @cu read is
+ * still the text that was compiled: a file edited after it was read must
+ * not lend its new mtime to output built from its old text (Note
+ * [cache-stamp]). -ESTALE when one changed, -errno when one is gone.
+ */
+static int cache_newest(struct cache *c, struct cu *cu,
+			const char *const *inputs, size_t ninputs,
 			struct timespec *out)
 {
+	const struct cu_file *cf;
 	struct stat st;
+	bool same;
+	int fd;
 
 	if (ninputs == 0)
 		return -EINVAL;
 	out->tv_sec = 0;
 	out->tv_nsec = 0;
 	for (size_t i = 0; i < ninputs; i++) {
-		if (stat(inputs[i], &st) < 0)
+		fd = open(inputs[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
 			return -errno;
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			return -errno;
+		}
+		cf = S_ISREG(st.st_mode) ? cache_cu_file(cu, inputs[i], i)
+					 : NULL;
+		same = !cf || cache_same_text(fd, (size_t)st.st_size, cf->text,
+					      cf->len);
+		close(fd);
+		if (!same) {
+			cache_warn(cu, WARN_DEBUG_CACHE,
+				   cache_loc(cu, cache_end_line(cu)),
+				   "%s: file '%s' changed during compilation",
+				   cache_progname(c), inputs[i]);
+			return -ESTALE;
+		}
 		if (cache_ts_newer(&st.st_mtim, out))
 			*out = st.st_mtim;
 	}
@@ -579,6 +641,16 @@ static int cache_write_all(int fd, const uint8_t *p, size_t n)
 	}
 	return 0;
 }
+
+/* Note [cache-stamp]: an entry is fresh while no input is newer than it,
+ * and it is stamped with the newest input mtime (as 3.0.8 does, and as
+ * its tests check). Inputs are read at parse time but stamped at write
+ * time, so an edit in between would give old output a new stamp and make
+ * it look fresh forever. Each input is therefore fstat'ed first and then
+ * compared with the text the unit compiled: a change before the fstat is
+ * caught by the comparison, a change after it leaves the file newer than
+ * the stamp, so the next run recompiles.
+ */
 
 /* Write @buf to a fresh temporary file beside @path and rename it into
  * place with mtime @mtime; on failure the temporary file is gone.
@@ -628,7 +700,7 @@ int cache_write(struct cache *c, struct cu *cu, const char *entry,
 		path = NULL;
 		rc = -EINVAL;
 	} else {
-		rc = cache_newest(inputs, ninputs, &newest);
+		rc = cache_newest(c, cu, inputs, ninputs, &newest);
 		if (rc == 0)
 			rc = cache_install(path, buf, len, &newest);
 	}

@@ -126,6 +126,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	const char *err;
+	uint32_t idx;
 
 	if (access(features_path(), R_OK) != 0) {
 		print_error("features file %s missing\n", features_path());
@@ -152,8 +153,12 @@ static int setup(void **state)
 	f->dcfg.warn_enabled = WARN_DEFAULT | WARN_DEBUG_CACHE;
 	f->opts.diag = &f->dcfg;
 	f->cu = cu_create(&f->opts, f->prof);
-	cu_add_file(f->cu, f->prof, "profile foo {\n}\n", 16,
-		    (struct src_loc){UINT32_MAX, 0, 0});
+	assert_int_equal(cu_read_file(f->cu, f->prof,
+				      (struct src_loc){UINT32_MAX, 0, 0}, &idx),
+			 0);
+	assert_int_equal(
+		cu_read_file(f->cu, f->inc, (struct src_loc){0, 2, 3}, &idx),
+		0);
 	f->fa = arena_create();
 	assert_int_equal(feat_load(f->fa, features_path(), &f->feat, &err), 0);
 	f->opts.kernel_features = f->feat;
@@ -672,6 +677,24 @@ static void test_failed_write_leaves_no_temp_file(void **state)
 	free(path);
 }
 
+static void test_input_edited_after_parse_is_not_cached(void **state)
+{
+	struct fx *f = *state;
+	char *path = entry_path(f->loc);
+
+	open_cache(f, true, false, false);
+	write_file(f->inc, "/tmp/** rw,\n");
+	set_mtime(f->inc, 1700000000, 200);
+	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", f->inputs, 2,
+				     f->blob, f->blen),
+			 -ESTALE);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_false(has_stray_file(cache_dir(f->c)));
+	assert_true(has_diag(f->cu, "inc' changed during compilation"));
+	assert_true(has_diag(f->cu, "Warning failed to write cache: "));
+	free(path);
+}
+
 static void test_failed_rename_leaves_no_temp_file(void **state)
 {
 	struct fx *f = *state;
@@ -946,6 +969,7 @@ int main(void)
 		T(test_corrupted_later_unit_rejected),
 		T(test_empty_entry_rejected),
 		T(test_failed_write_leaves_no_temp_file),
+		T(test_input_edited_after_parse_is_not_cached),
 		T(test_failed_rename_leaves_no_temp_file),
 		T(test_readonly_dir_write_fails_cleanly),
 		T(test_missing_location_turns_cache_off),
