@@ -40,6 +40,7 @@ SKIP_SUFFIX = (".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak",
 SKIP_NAMES = ("README",)
 
 STATES_RE = re.compile(r"^\s+(\S+)\s+(\d+) states,", re.M)
+ERR_PREFIX = re.compile(r"^AppArmor parser error for .*? (at line \d+:)")
 
 
 class Run:
@@ -80,7 +81,8 @@ def run_measured(runm, cmd, out_path, timeout):
     first = ""
     for ln in text.splitlines():
         if ln.strip() and not ln.startswith("Warning"):
-            first = ln.strip()
+            # the file name is in the table already
+            first = ERR_PREFIX.sub(r"\1", ln.strip())
             break
     if rc < 0:
         first = "killed by signal %d (limit %d s CPU)" % (-rc, timeout) + (
