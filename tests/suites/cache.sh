@@ -102,6 +102,19 @@ expect "rewritten entry has the abstraction's mtime" \
 "$P" $A -k -Q -L "$T/c" prof > got.out 2> got.err
 expect "after rewrite: hit again" has "Cache hit: $entry"
 
+# a file added to an included directory invalidates it: 3.0.8 counts
+# the directory's mtime (checked: it misses, and stamps the entry with it)
+mkdir -p inc/mine.d
+printf '/etc/hosts r,\n' > inc/mine.d/one
+printf 'profile dprof {\n  #include <mine.d>\n}\n' > dprof
+touch -d '2020-01-01 00:00:00' dprof inc/mine.d/one inc/mine.d
+"$P" $A -Q -W -L "$T/c" dprof > got.out 2> got.err
+printf '/etc/shadow r,\n' > inc/mine.d/two
+touch -d '2020-01-01 00:00:00' inc/mine.d/two
+"$P" $A -k -Q -L "$T/c" dprof > got.out 2> got.err
+expect "file added to an included directory: miss" has "Cache miss: dprof"
+rm -f "$dir/dprof"
+
 # touching the profile itself
 touch -d '2020-01-04 00:00:00' prof
 "$P" $A -k -Q -L "$T/c" prof > got.out 2> got.err

@@ -496,6 +496,38 @@ static void test_stale_by_include_mtime(void **state)
 	free(want);
 }
 
+static void test_stale_by_include_directory_mtime(void **state)
+{
+	struct fx *f = *state;
+	const char *inputs[3] = {f->prof, f->inc, NULL};
+	char *dir = NULL, *path = entry_path(f->loc);
+	void *buf = NULL;
+	size_t len = 0;
+	struct timespec m;
+
+	assert_true(asprintf(&dir, "%s/inc.d", f->tmp) > 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	set_mtime(dir, 1700000000, 300);
+	inputs[2] = dir;
+	open_cache(f, true, false, false);
+	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", inputs, 3,
+				     f->blob, f->blen),
+			 0);
+	m = mtime_of(path);
+	assert_int_equal(m.tv_nsec, 300);
+	assert_int_equal(cache_read(f->c, f->cu, "usr.bin.foo", inputs, 3,
+				    f->word, &buf, &len),
+			 1);
+	free(buf);
+	set_mtime(dir, 1700000000, 301);
+	assert_int_equal(cache_read(f->c, f->cu, "usr.bin.foo", inputs, 3,
+				    f->word, &buf, &len),
+			 0);
+	assert_true(has_diag(f->cu, "inc.d' is newer than cache file"));
+	free(dir);
+	free(path);
+}
+
 static void test_equal_mtime_is_fresh(void **state)
 {
 	struct fx *f = *state;
@@ -960,6 +992,7 @@ int main(void)
 		T(test_written_entry_reads_back_equal),
 		T(test_stale_by_profile_mtime),
 		T(test_stale_by_include_mtime),
+		T(test_stale_by_include_directory_mtime),
 		T(test_equal_mtime_is_fresh),
 		T(test_rewrite_after_touch_is_fresh_again),
 		T(test_truncated_entry_rejected),
