@@ -81,6 +81,9 @@ if [ -x "$UP" ]; then
 	"$UP" $A -QS -W -L "$T/up" prof > up.out 2> up.err
 	expect "3.0.8 writes into the same directory name" \
 		test -f "$T/up/$id/prof"
+	"$P" $A -k -Q -L "$T/up" prof > got.out 2> got.err
+	expect "an entry 3.0.8 wrote is a valid hit for us" \
+		has "Cache hit: $T/up/$id/prof"
 fi
 
 # second run reads it
