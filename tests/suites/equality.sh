@@ -22,10 +22,10 @@ corpus="$(cd "$top" && git rev-parse --show-toplevel 2>/dev/null)/../shared/corp
 	{ echo "equality: $B/apparmor_parser not built" >&2; exit 77; }
 command -v python3 >/dev/null ||
 	{ echo "equality: python3 not installed" >&2; exit 77; }
-tmp=$(mktemp -d)
-[ -n "${EQ_KEEP:-}" ] && tmp=$EQ_KEEP
-trap 'rm -rf "$tmp"' EXIT
-exec python3 - "$B/apparmor_parser" "$corpus" "$tmp" "${2:-0}" <<'PYEOF'
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+tmp=${EQ_KEEP:-$scratch}
+python3 - "$B/apparmor_parser" "$corpus" "$tmp" "${2:-0}" <<'PYEOF'
 import os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -131,3 +131,4 @@ print('equality: %d/%d rows pass (%.2f %%), %d distinct inputs, %d compiled'
       % (ok, n, 100.0 * ok / n, len(inputs), len(out)))
 sys.exit(0 if ok == n and not bad else 1)
 PYEOF
+exit $?
