@@ -4,7 +4,8 @@
 # variable, 600 exec rules with 60 named targets that 3.0.8 refuses, 200
 # dbus rules), no fixed-cost items, and checks that the table and
 # BUILD/bench-smoke/report.txt carry every section, the refusal and a
-# PASS or MISS verdict per target. It proves the script works; the
+# PASS or MISS verdict per target, and that the generators write the same
+# profiles twice. It proves the script works; the
 # figures it prints mean nothing.
 # Usage: bench_smoke.sh BUILD. Skips (77) without 3.0.8, python3 or cc.
 B=${1:?usage: bench_smoke.sh BUILD}
@@ -29,7 +30,8 @@ if [ ! -f ../shared/features/linux-6.1-debian.features ]; then
 	exit 77
 fi
 log=$(mktemp) || exit 2
-trap 'rm -f "$log"' EXIT
+gen=
+trap 'rm -f "$log"; [ -z "$gen" ] || rm -rf "$gen"' EXIT
 out=$B/bench-smoke
 rm -rf "$out"
 # bench.sh writes into BUILD/bench; the smoke run keeps its own directory
@@ -60,5 +62,13 @@ done
 grep '^stress  *\(per profile\|1 process\|var100\|dbus200\)' "$rep" |
 	grep -v ' | *[0-9.]* *[0-9.]* *[0-9.]*x | ' >/dev/null &&
 	fail "a row without figures"
-echo "bench_smoke: report has every section"
+# the generators are deterministic: a second run writes the same bytes
+gen=$(mktemp -d) || exit 2
+PYTHONDONTWRITEBYTECODE=1 python3 tests/bench/bench_gen.py "$gen" var100 \
+	exec-named dbus200 || fail "bench_gen.py failed"
+for f in var100 exec-named dbus200; do
+	cmp -s "$gen/$f" "$out/stress/$f" ||
+		fail "bench_gen.py wrote a different $f the second time"
+done
+echo "bench_smoke: report has every section, generators are deterministic"
 exit 0
