@@ -748,7 +748,7 @@ static void substitute(struct hbuf *o, const char *s, const struct var_ref *r,
  * @{HOMEDIRS} is followed by a '/' (so it must match one character or
  * more) rather than by a ',' of an inner alternation (language.md 4.5).
  * The value lists are built bottom up, once per variable and expansion,
- * within the item and length bounds; check_closure() has excluded
+ * within the length bound; check_closure() has excluded
  * cycles before.
  */
 struct vmemo {
@@ -760,15 +760,18 @@ struct vmemo {
 struct vlist {
 	const char **v;
 	size_t n, cap;
+	size_t bytes; /* the values and a separator each */
 };
 
+/* A list longer than FE_EXPAND_MAX bytes could only give a longer glob. */
 static int vl_push(struct fe_symtab *st, struct vlist *l, const char *s,
 		   const char *what, struct src_loc loc)
 {
-	if (l->n >= FE_EXPAND_MAX_ITEMS) {
+	l->bytes += strlen(s) + 1;
+	if (l->bytes > FE_EXPAND_MAX) {
 		diag_error(st->cu, loc,
-			   "Variable expansion of '%.64s' exceeds %d values",
-			   what, FE_EXPAND_MAX_ITEMS);
+			   "Variable expansion of '%.64s' exceeds %d bytes",
+			   what, FE_EXPAND_MAX);
 		return -EINVAL;
 	}
 	if (l->n == l->cap) {
@@ -812,13 +815,6 @@ static int expand_value(struct fe_symtab *st, const struct fe_env *env,
 					st->a, "%s%.*s%s", part.v[i],
 					(int)(r.start - pos), v + pos, x.v[j]);
 
-				if (strlen(s) > FE_EXPAND_MAX) {
-					diag_error(
-						st->cu, loc,
-						"Variable expansion of '%.64s' exceeds %d bytes",
-						v, FE_EXPAND_MAX);
-					return -EINVAL;
-				}
 				if (vl_push(st, &next, s, v, loc))
 					return -EINVAL;
 			}

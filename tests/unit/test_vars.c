@@ -145,6 +145,27 @@ static void test_home_through_homedirs_keeps_star_before_slash(void **state)
 	assert_string_equal(expand(f, "@{HOME}/x", true), "{/home/*,/root}/x");
 }
 
+static void test_nested_cross_product_of_8112_values_expands(void **state)
+{
+	struct fx *f = *state;
+	static const char letters[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static const char *names[] = {"@{FOO}", "@{BAR}", "@{BAZ}"};
+	const char *v[52];
+	const char *out;
+
+	for (size_t i = 0; i < 52; i++)
+		v[i] = arena_strndup(f->cu->arena, letters + i, 1);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(
+			fe_var_assign(f->st, names[i], FE_ASSIGN_EQ, v, 52, L),
+			0);
+	set(f, "@{FBB}", FE_ASSIGN_EQ, "@{FOO}/@{BAR} @{BAR}/@{BAZ} @{FOO}/@{BAZ}",
+	    0);
+	out = expand(f, "/usr/share/@{FBB}", true);
+	assert_int_equal(strlen(out), strlen("/usr/share/{}") + 8112 * 4 - 1);
+}
+
 static void test_expanded_duplicates_are_kept(void **state)
 {
 	struct fx *f = *state;
@@ -508,6 +529,7 @@ int main(void)
 		T(test_nested_references_expand_as_cross_product),
 		T(test_nested_values_trimmed_after_expansion),
 		T(test_home_through_homedirs_keeps_star_before_slash),
+		T(test_nested_cross_product_of_8112_values_expands),
 		T(test_expanded_duplicates_are_kept),
 		T(test_expansion_inside_alternation),
 		T(test_empty_value_then_slash_filter),
