@@ -425,6 +425,35 @@ static int cache_slurp(int fd, size_t size, uint8_t **out)
 	return 0;
 }
 
+/* The text @cu compiled for @path, or NULL when it read no such file;
+ * @hint is the index the caller most likely used.
+ */
+static const struct cu_file *cache_cu_file(const struct cu *cu,
+					   const char *path, size_t hint)
+{
+	if (!cu)
+		return NULL;
+	if (hint < cu->nfiles && !strcmp(cu->files[hint].path, path))
+		return &cu->files[hint];
+	for (size_t k = 0; k < cu->nfiles; k++)
+		if (!strcmp(cu->files[k].path, path))
+			return &cu->files[k];
+	return NULL;
+}
+
+/* Where upstream reports a stale input: the include directive that
+ * opened it, or the profile file's first line.
+ */
+static struct src_loc cache_input_loc(const struct cu *cu, const char *path,
+				      size_t hint)
+{
+	const struct cu_file *cf = cache_cu_file(cu, path, hint);
+
+	if (cf && cf->from.file < cu->nfiles)
+		return cf->from;
+	return cache_loc(cu, 1);
+}
+
 /* Check the entry at @path against §6.3; true with its bytes on success,
  * else a --debug-cache warning says why.
  */
@@ -461,7 +490,8 @@ static bool cache_entry_valid(struct cache *c, struct cu *cu, const char *path,
 	for (size_t i = 0; i < ninputs; i++) {
 		if (stat(inputs[i], &ist) < 0 ||
 		    cache_ts_newer(&ist.st_mtim, &st.st_mtim)) {
-			cache_warn(cu, WARN_DEBUG_CACHE, loc,
+			cache_warn(cu, WARN_DEBUG_CACHE,
+				   cache_input_loc(cu, inputs[i], i),
 				   "%s: file '%s' is newer than cache file", pn,
 				   inputs[i]);
 			fresh = false;
@@ -562,22 +592,6 @@ static bool cache_same_text(int fd, size_t size, const char *text, size_t len)
 		off += (size_t)r;
 	}
 	return read(fd, chunk, 1) == 0;
-}
-
-/* The text @cu compiled for @path, or NULL when it read no such file;
- * @hint is the index the caller most likely used.
- */
-static const struct cu_file *cache_cu_file(const struct cu *cu,
-					   const char *path, size_t hint)
-{
-	if (!cu)
-		return NULL;
-	if (hint < cu->nfiles && !strcmp(cu->files[hint].path, path))
-		return &cu->files[hint];
-	for (size_t k = 0; k < cu->nfiles; k++)
-		if (!strcmp(cu->files[k].path, path))
-			return &cu->files[k];
-	return NULL;
 }
 
 /* The newest mtime among @inputs, checking that every input @cu read is

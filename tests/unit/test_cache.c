@@ -493,6 +493,10 @@ static void test_stale_by_include_mtime(void **state)
 	assert_true(asprintf(&want, "file '%s' is newer than cache file",
 			     f->inc) > 0);
 	assert_true(has_diag(f->cu, want));
+	/* reported where it was included, as 3.0.8 does */
+	assert_int_equal(f->cu->diag.n, 1);
+	assert_int_equal(f->cu->diag.msgs[0].loc.file, 0);
+	assert_int_equal(f->cu->diag.msgs[0].loc.line, 2);
 	free(want);
 }
 
