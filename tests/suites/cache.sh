@@ -206,6 +206,28 @@ expect "file as location: exit 1" test $rc -eq 1
 expect "file as location: message" \
 	has "Failed setting up policy cache ($T/notadir): Not a directory"
 
+# -k and --debug-cache lines equal 3.0.8's for write, hit, stale include
+if [ -x "$UP" ]; then
+	touch -d '2021-01-01' prof inc/abstractions/mine
+	for who in up ours; do
+		if [ $who = up ]; then X=$UP; else X=$P; fi
+		L=$T/k-$who
+		: > k.$who
+		"$X" $A -k --debug-cache -Q -W -L "$L" prof >> k.$who 2>&1
+		"$X" $A -k --debug-cache -Q -W -L "$L" prof >> k.$who 2>&1
+		touch -d '2021-01-02' inc/abstractions/mine
+		"$X" $A -k --debug-cache -Q -W -L "$L" prof >> k.$who 2>&1
+		touch -d '2021-01-01' inc/abstractions/mine
+		sed -i -e "s|$X|PROG|g" -e "s|$L|LOC|g" k.$who
+	done
+	if cmp -s k.up k.ours; then
+		ok "-k --debug-cache output equals 3.0.8's"
+	else
+		bad "-k --debug-cache output equals 3.0.8's"
+		diff k.up k.ours | sed 's/^/    /'
+	fi
+fi
+
 # --purge-cache empties the first location and keeps it
 "$P" $A -Q -W -L "$T/c" prof > got.out 2> got.err
 "$P" $A --purge-cache -L "$T/c" > got.out 2> got.err
