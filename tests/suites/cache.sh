@@ -206,6 +206,19 @@ expect "file as location: exit 1" test $rc -eq 1
 expect "file as location: message" \
 	has "Failed setting up policy cache ($T/notadir): Not a directory"
 
+# a failed write only warns, as 3.0.8 does, and leaves no temporary file
+"$P" $A -Q -W -L "$T/c" prof > got.out 2> got.err
+rm -f "$entry"
+mkdir -p "$entry/x"
+"$P" $A -Q -W -L "$T/c" prof > got.out 2> got.err
+rc=$?
+expect "failed write: exit 0" test $rc -eq 0
+expect "failed write: the warning" test "$(cat got.err)" = \
+	"Warning from prof (prof line 5): Warning failed to write cache: $entry"
+expect "failed write: no temporary file" \
+	test "$(ls -A "$dir" | tr '\n' ' ')" = ".features prof "
+rm -rf "$entry"
+
 # -k and --debug-cache lines equal 3.0.8's for write, hit, stale include
 if [ -x "$UP" ]; then
 	touch -d '2021-01-01' prof inc/abstractions/mine
