@@ -70,9 +70,11 @@ void cache_features_free(struct aa_features *kf);
  * adds the others as read-only layers. Nothing is opened when @cfg->off,
  * or when neither reading nor writing is asked for; ENOENT, EEXIST and
  * EROFS only turn the cache off (a note under -k). The handle exists even
- * then, so cache_read() can still report misses under -k. Plain -k lines
- * go to stderr after @cu's pending diagnostics are flushed there, so the
- * two keep upstream's order.
+ * then, so cache_read() can still report misses under -k: 3.0.8 prints
+ * "Cache miss: NAME" for every compiled file under -k, also with -T, -K,
+ * -S or no usable location, so open a handle for every compiling run
+ * when -k is given. Plain -k lines go to stderr after @cu's pending
+ * diagnostics are flushed there, so the two keep upstream's order.
  *
  * Return: 0, or -errno after printing
  * "Failed setting up policy cache (LOC): <strerror>" (the run exits 1).
@@ -104,7 +106,9 @@ const char *cache_dir(const struct cache *c);
  * @cu: borrowed unit for the --debug-cache warnings, or NULL
  * @entry: cache file name: the basename of the profile file
  * @inputs: paths of every file and include directory read for the unit,
- *          the profile file first (its path is the "Cache miss:" name)
+ *          the profile file first (its path is the "Cache miss:" name).
+ *          Directories matter: 3.0.8 counts an included directory's
+ *          mtime, so a file added to it makes the entry stale
  * @ninputs: number of @inputs
  * @want_word: the 32-bit version word the backend would write now for
  *             this unit (kernel ABI, complain bit, parser ABI, policy
