@@ -481,10 +481,11 @@ static bool cache_entry_valid(struct cache *c, struct cu *cu, const char *path,
 		return false;
 	}
 	if (st.st_size == 0) {
+		/* 3.0.8 names ENOENT for an empty entry too: same text */
 		close(fd);
 		cache_warn(cu, WARN_DEBUG_CACHE, loc,
 			   "%s: Invalid or missing cache file '%s' (%s)", pn,
-			   path, strerror(ENODATA));
+			   path, strerror(ENOENT));
 		return false;
 	}
 	for (size_t i = 0; i < ninputs; i++) {

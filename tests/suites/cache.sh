@@ -155,6 +155,13 @@ for cut in 1 15 16 100 $((size / 2)) $((size - 1)); do
 	expect "truncated to $cut: rewritten" cmp -s s.out "$entry"
 done
 
+# an empty entry, with 3.0.8's --debug-cache text
+: > "$entry"
+"$P" $A -k --debug-cache -Q -W -L "$T/c" prof > got.out 2> got.err
+expect "empty entry: named as 3.0.8 does" has \
+	"Warning from prof (prof line 1): $P: Invalid or missing cache file '$entry' (No such file or directory)"
+expect "empty entry: rewritten" cmp -s s.out "$entry"
+
 # a corrupted header likewise
 printf 'V' | dd of="$entry" bs=1 seek=3 conv=notrunc 2> /dev/null
 "$P" $A -k --debug-cache -Q -W -L "$T/c" prof > got.out 2> got.err
