@@ -205,6 +205,14 @@ expect "missing location: -k note" \
 	has "Cache read/write disabled: Policy cache is invalid: No such file or directory"
 expect "missing location: nothing created" test ! -e "$T/none"
 
+# one that cannot be created with -W only turns writing off
+"$P" $A -k -Q -W -L "$T/no/such/dir" prof > got.out 2> got.err
+rc=$?
+expect "uncreatable location: exit 0" test $rc -eq 0
+expect "uncreatable location: -k lines as 3.0.8" test "$(cat got.err)" = \
+	"Cache write disabled: Cannot create cache '$T/no/such/dir': No such file or directory
+Cache miss: prof"
+
 # a location that is a file is fatal
 : > notadir
 "$P" $A -Q -W -L "$T/notadir" prof > got.out 2> got.err

@@ -809,6 +809,29 @@ static void test_missing_location_turns_cache_off(void **state)
 	free(err);
 }
 
+static void test_uncreatable_location_turns_write_off(void **state)
+{
+	struct fx *f = *state;
+	char *err, *want = NULL;
+
+	snprintf(f->loc, sizeof(f->loc), "%s/no/such", f->tmp);
+	capture_start(f);
+	open_cache(f, true, false, true);
+	err = capture_end(f);
+	assert_false(cache_active(f->c));
+	assert_int_equal(cache_write(f->c, f->cu, "usr.bin.foo", f->inputs, 2,
+				     f->blob, f->blen),
+			 0);
+	assert_true(
+		asprintf(
+			&want,
+			"Cache write disabled: Cannot create cache '%s': No such file or directory\n",
+			f->loc) > 0);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+}
+
 static void test_unusable_location_is_fatal(void **state)
 {
 	struct fx *f = *state;
@@ -1010,6 +1033,7 @@ int main(void)
 		T(test_failed_rename_leaves_no_temp_file),
 		T(test_readonly_dir_write_fails_cleanly),
 		T(test_missing_location_turns_cache_off),
+		T(test_uncreatable_location_turns_write_off),
 		T(test_unusable_location_is_fatal),
 		T(test_readonly_location_without_feature_dir_warns),
 		T(test_readonly_location_entry_is_used),
