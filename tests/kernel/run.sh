@@ -23,9 +23,10 @@
 # exit:  0 all passed, 1 a failure, 77 skipped (no qemu, kernel, features)
 set -u
 
-# The one variable to change when our backend can emit blobs:
-# DEFAULT_COMPILER='$B/apparmor_parser'
-DEFAULT_COMPILER=/sbin/apparmor_parser
+# The compiler under test: our build. Debian's 3.0.8 is still a valid
+# subject (AACC_KERNEL_COMPILER=/sbin/apparmor_parser): the suite and the
+# cli scenario were first validated with it.
+DEFAULT_COMPILER='$B/apparmor_parser'
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)

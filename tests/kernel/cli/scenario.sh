@@ -101,6 +101,7 @@ checks() {
 	/bin/ktrun run cli $T/checks.$nblk | grep -v '^KT cli SUMMARY'
 }
 
+t0=$(cut -d' ' -f1 /proc/uptime)
 echo "KT cli BEGIN $($P --version 2>&1 | head -n 2 | tr "\n" " ")"
 
 # 1. a directory with -r: every profile loads, the skipped names do not
@@ -209,4 +210,4 @@ CHECK kc_f1 read /k/c/f2 => DENY
 CHECK kc_f2 read /k/c/f2 => ALLOW
 EOF
 
-echo "KT cli END"
+echo "KT cli END $t0 $(cut -d' ' -f1 /proc/uptime)"
