@@ -158,7 +158,10 @@ static int be_build_per_rule(struct be_lower *l, enum be_aut aut,
 }
 
 /* Builds automaton @aut of a lowered profile from its permission atoms
- * (Note [perm-atoms]); *@out NULL when it has no entries.
+ * (Note [perm-atoms]) and packs it with or without equivalence classes,
+ * whichever serializes smaller (a function of the minimal automaton, so
+ * equal policies still give equal bytes); *@out NULL when it has no
+ * entries.
  */
 static int be_build(struct be_lower *l, enum be_aut aut,
 		    const struct be_options *o, struct be_dfa **out,
@@ -169,7 +172,7 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 	struct dfa_compress_opts co = { 0 };
 	struct be_parts parts;
 	struct dfa_stats st;
-	struct dfa_tables *t;
+	struct dfa_tables *t, *plain;
 	struct dfa *d;
 	const char *err = NULL;
 	uint32_t max = o->max_states ? o->max_states : BE_MAX_STATES_16;
@@ -203,6 +206,10 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 			   l->hname, be_aut_name[aut], co.max_states);
 		return -EINVAL;
 	}
+	co.use_ec = false;
+	if (!dfa_compress(d, l->a, &co, &plain, &err) &&
+	    dfa_tables_bytes(plain) < dfa_tables_bytes(t))
+		t = plain;
 	cnt->states += t->nstates;
 	*out = be_narrow(l->a, t);
 	return 0;
