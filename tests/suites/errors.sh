@@ -1,9 +1,10 @@
 #!/bin/sh
 # Upstream's error-message cases (../shared/corpus/errors/cases.tsv, see
 # its README): exact stderr and exit status, run from shared/corpus.
-# The cases pass -S; until the backend exists the front-end verdict is
-# what they test, so -S is replaced by $AACC_ERRORS_FLAG (default
-# --syntax-only; set it to -S once -S works).
+# The cases pass -S and no -M (the running kernel's features); here -S is
+# replaced by $AACC_ERRORS_FLAG, by default full compilation against the
+# Debian 6.1 kernel's features, so the result does not depend on the
+# machine (--syntax-only checks the front end alone).
 # Usage: errors.sh BUILD
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +17,7 @@ if [ ! -f "$C/errors/cases.tsv" ]; then
 fi
 PARSER=$B/apparmor_parser
 [ -x "$PARSER" ] || { echo "errors: $PARSER not built" >&2; exit 1; }
-FLAG=${AACC_ERRORS_FLAG:---syntax-only}
+FLAG=${AACC_ERRORS_FLAG:--S -M $top/../shared/features/linux-6.1-debian.features}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$C" || exit 2
