@@ -2,8 +2,9 @@
 # The apparmor_parser under test, inside the VM, loading policy itself:
 # a directory with -r (skipped names, a file that does not compile), a
 # replacement, -a of a loaded profile, -R while a process runs under the
-# profile, -n into a policy namespace, a cache written with -W and read
-# back, and failed compiles that must leave the loaded version alone.
+# profile, -n into a policy namespace, a cache written with -W, read
+# back and made stale by a changed include, and failed compiles that must
+# leave the loaded version alone.
 # Each check prints "KT cli PASS|FAIL ID want=... got=..."; run.sh counts
 # the lines that start with "ck_" or "CHECK " here, one result each.
 # Sources: /kt/cli/src (tests/kernel/cli/src), the parser: /bin/apparmor_parser
@@ -169,12 +170,15 @@ hold '&:kc_ns:kc_n' kc_n
 ck_label ns-stack-label-outside $held 'unconfined//&:kc_ns:kc_n'
 release
 
-# 5. the cache: -r -W compiles, loads and writes exactly the -S bytes;
-# after -R, a second -r loads the cache entry (reported by -k) and
-# enforces the same
-ck_rc ok cache-write -r -W -k $S/cache/kc_w
+# 5. the cache: -r --write-cache compiles, loads and writes exactly the -S
+# bytes; after -R, a second -r loads the cache entry (reported by -k) and
+# enforces the same; after the included file changed, -r enforces the new
+# rules (the entry is stale)
+mkdir -p $T/inc
+cp $S/cache-inc/rules.v1 $T/inc/kc-cache-rules
+ck_rc ok cache-write -r --write-cache -k -I $T/inc $S/cache/kc_w
 ck_out cache-write 'Wrote cache: '
-$P -QS -K $S/cache/kc_w > $T/kc_w.bin 2> $T/kc_w.err
+$P -QS -K -I $T/inc $S/cache/kc_w > $T/kc_w.bin 2> $T/kc_w.err
 entry=$(ls /var/cache/apparmor/*/kc_w 2>/dev/null | head -n 1)
 ck_same cache-entry-is-S-output "$entry" $T/kc_w.bin
 checks cache-fresh <<'EOF'
@@ -184,9 +188,9 @@ CHECK kc_w read /k/c/w => ALLOW
 CHECK kc_w write /k/c/ww => ALLOW
 CHECK kc_w write /k/c/w => DENY
 EOF
-ck_rc ok cache-remove -R $S/cache/kc_w
+ck_rc ok cache-remove -R -I $T/inc $S/cache/kc_w
 ck_loaded no kc_w
-ck_rc ok cache-read -r -k $S/cache/kc_w
+ck_rc ok cache-read -r -k -I $T/inc $S/cache/kc_w
 ck_out cache-read 'Cache hit: '
 ck_loaded yes kc_w
 checks cache-read <<'EOF'
@@ -195,6 +199,15 @@ FILE /k/c/ww
 CHECK kc_w read /k/c/w => ALLOW
 CHECK kc_w write /k/c/ww => ALLOW
 CHECK kc_w write /k/c/w => DENY
+EOF
+sleep 0.1
+cp $S/cache-inc/rules.v2 $T/inc/kc-cache-rules
+ck_rc ok cache-stale -r -k -I $T/inc $S/cache/kc_w
+checks cache-stale <<'EOF'
+FILE /k/c/w
+FILE /k/c/ww
+CHECK kc_w write /k/c/w => ALLOW
+CHECK kc_w write /k/c/ww => DENY
 EOF
 
 # 6. a file whose compile fails leaves the loaded versions of its
