@@ -216,8 +216,9 @@ uint32_t be_literal_prefix_len(const char *glob)
  * explicit attachment, or when its path name contains a glob; a plain path
  * name attaches by exact name compare in the kernel (policy-blob.md 5.3).
  * A profile with xattr conditions always gets one, its name standing for
- * the path when it has no attachment. A hat never attaches. Every
- * attachment state accepts with 1.
+ * the path when it has no attachment, even when the kernel cannot test
+ * xattrs and the conditions are dropped (3.0.8 does the same). A hat never
+ * attaches. Every attachment state accepts with 1.
  *
  * Note [xattr-match]: 6.1 continues the xmatch walk after the path
  * (policy-blob.md 7.4): one out-of-band step, then per name of the xattrs
@@ -276,20 +277,21 @@ static int be_lower_xmatch(struct be_lower *l)
 	const struct ir_profile *p = l->prof;
 	const char *at = p->attach;
 	bool xattrs = p->xattrs && l->abi->xattr;
+	bool force = p->xattrs; /* an xmatch even when the kernel lacks xattrs */
 	struct be_perm perm = { 0 };
 	dfa_pat_t pat;
 	uint32_t id;
 
 	if (p->is_hat)
 		return 0;
-	if (!at && (p->name[0] == '/' || xattrs)) {
+	if (!at && (p->name[0] == '/' || force)) {
 		const char *last = p->name, *s;
 
 		for (s = strstr(last, "//"); s; s = strstr(last, "//"))
 			last = s + 2;
 		at = p->name[0] == '/' ? be_collapse_slashes(l->a, last) :
 					 last;
-		if (!xattrs && dfa_glob_is_exact(at, strlen(at)))
+		if (!force && dfa_glob_is_exact(at, strlen(at)))
 			return 0;
 	}
 	if (!at)
