@@ -31,7 +31,8 @@ struct cu_opts {
 
 /* A file read by the unit, kept whole so diagnostics can quote it. */
 struct cu_file {
-	const char *path; /* as opened (arena string); "stdin" for stdin */
+	const char *path; /* as opened (arena string); "stdin" for stdin;
+			   * an include directory has an entry with no text */
 	const char *text; /* whole contents, NUL-terminated (arena) */
 	size_t len; /* bytes in text, excluding the NUL */
 	struct src_loc from; /* where it was included; file = UINT32_MAX for the top */

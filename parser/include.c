@@ -138,6 +138,10 @@ static int fe_include_dir(struct fe_parser *p, const char *dir,
 			   dir, name);
 		return -EINVAL;
 	}
+	/* The directory itself is an input: a file added to it or removed
+	 * from it changes its mtime, which must invalidate a cache entry
+	 * (cli.md 6.3). It holds no text. */
+	cu_add_file(p->cu, dir, "", 0, loc);
 	while ((de = readdir(d))) {
 		bool noisy;
 

@@ -257,7 +257,29 @@ static void test_directory_with_binary_file_stops_at_it(void **state)
 		fet_error(c->t),
 		"Lexer found unexpected character: '' (0x0) in state: INITIAL");
 	assert_int_equal(fet_error_loc(c->t).line, 3);
-	assert_int_equal(c->t->cu->nfiles, 2);
+	/* the top file, the directory itself, the binary file */
+	assert_int_equal(c->t->cu->nfiles, 3);
+}
+
+/* The cache needs every input's mtime, and a file added to an included
+ * directory changes only the directory's (cli.md 6.3). */
+static void test_directory_include_records_the_directory(void **state)
+{
+	struct ctx *c = *state;
+	char want[4200];
+	bool found = false;
+
+	mkd(c, "dd");
+	put(c, "dd/a", "/a r,\n");
+	assert_int_equal(fet_parse(c->t, "profile p {\n  include <dd>\n}\n"),
+			 0);
+	snprintf(want, sizeof(want), "%s/dd", c->dir);
+	for (size_t i = 0; i < c->t->cu->nfiles; i++)
+		if (!strcmp(c->t->cu->files[i].path, want)) {
+			assert_int_equal(c->t->cu->files[i].len, 0);
+			found = true;
+		}
+	assert_true(found);
 }
 
 static void test_preprocess_expands_in_place(void **state)
@@ -323,6 +345,9 @@ int main(void)
 			test_directory_deferred_addition, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_directory_with_binary_file_stops_at_it, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_directory_include_records_the_directory, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_preprocess_expands_in_place, setup, teardown),
