@@ -479,6 +479,23 @@ static void compare_fields(struct differ *df, const char *name,
 		      sy ? arena_sprintf(a, "%llu", (unsigned long long)ly)
 			 : "unset");
 	}
+	for (i = 0; i < x->nnet_af || i < y->nnet_af; i++) {
+		static const char *const w[] = { "allow", "audit", "quiet" };
+
+		for (int k = 0; k < 3; k++) {
+			unsigned vx = i < x->nnet_af ? x->net_af[i][k] : 0;
+			unsigned vy = i < y->nnet_af ? y->net_af[i][k] : 0;
+
+			field(df, name,
+			      arena_sprintf(a, "net_allowed_af %s %s",
+					    policy_number_name("af", i), w[k]),
+			      arena_sprintf(a, "0x%04x", vx),
+			      arena_sprintf(a, "0x%04x", vy));
+		}
+	}
+	field(df, name, "net_allowed_af",
+	      x->has_net_af ? "written" : "absent",
+	      y->has_net_af ? "written" : "absent");
 	if (x->nxattrs != y->nxattrs) {
 		field(df, name, "xattrs",
 		      arena_sprintf(a, "%u names", x->nxattrs),

@@ -217,6 +217,22 @@ static bool rd_u8(struct rd *r, uint8_t *v, const char *name)
 	return true;
 }
 
+static bool rd_u16(struct rd *r, uint16_t *v, const char *name)
+{
+	size_t pos = r->pos;
+
+	if (!rd_nameX(r, EL_U16, name))
+		return false;
+	if (!rd_in(r, 2)) {
+		rd_why(r, pos, "U16 value runs past the end of input");
+		r->pos = pos;
+		return false;
+	}
+	*v = le16(r->buf + r->pos);
+	r->pos += 2;
+	return true;
+}
+
 static bool rd_u32(struct rd *r, uint32_t *v, const char *name)
 {
 	size_t pos = r->pos;
@@ -899,6 +915,29 @@ static int rd_secmark(struct rd *r, struct policy_profile *p, const char *ctx)
 	return 0;
 }
 
+/* net_allowed_af (policy-blob.md 5.11): 3.0.8 writes it for kernels
+ * with "network" but no "network_v8"; 6.1 rejects it, Ubuntu's kernels
+ * read it. Read so that such blobs can be dumped and compared.
+ */
+static int rd_net_af(struct rd *r, struct policy_profile *p, const char *ctx)
+{
+	long n = rd_array(r, "net_allowed_af");
+
+	if (n < 0)
+		return 0;
+	p->net_af = arena_alloc_array(r->a, (size_t)n + 1, sizeof(*p->net_af));
+	p->nnet_af = (uint32_t)n;
+	p->has_net_af = true;
+	for (long i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (!rd_u16(r, &p->net_af[i][k], NULL))
+				return rd_expected(r, "U16 net_allowed_af mask",
+						   ctx);
+	if (!rd_nameX(r, EL_ARRAYEND, NULL))
+		return rd_expected(r, "ARRAYEND of \"net_allowed_af\"", ctx);
+	return 0;
+}
+
 static int rd_policydb(struct rd *r, struct policy_profile *p, const char *ctx)
 {
 	size_t at;
@@ -1089,7 +1128,8 @@ static int rd_profile(struct rd *r, struct policy_profile *p)
 	    rd_string_array(r, "xattrs", 0xffff, &p->xattrs, &p->nxattrs, ctx))
 		return -EINVAL;
 	if (rd_rlimits(r, p, ctx) || rd_secmark(r, p, ctx) ||
-	    rd_policydb(r, p, ctx) || rd_filedfa(r, p, ctx))
+	    rd_net_af(r, p, ctx) || rd_policydb(r, p, ctx) ||
+	    rd_filedfa(r, p, ctx))
 		return -EINVAL;
 	r->why = NULL;
 	if (rd_nameX(r, EL_STRUCT, "xtable") &&

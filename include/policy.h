@@ -137,6 +137,10 @@ struct policy_profile {
 	const char **xattrs; /* arena array of arena strings */
 	uint32_t nxattrs;
 	struct policy_rlimits rlimits;
+	uint16_t (*net_af)[3]; /* net_allowed_af: allow, audit, quiet masks
+				* of socket types per family (arena) */
+	uint32_t nnet_af;
+	bool has_net_af; /* net_allowed_af was written (6.1 rejects it) */
 	struct policy_secmark *secmark; /* arena */
 	uint32_t nsecmark;
 	struct policy_dfa *policydb; /* arena or NULL */
@@ -536,8 +540,8 @@ struct policy_diff {
  * of both EC tables, plus the out-of-band symbol for xmatch); a pair of
  * states whose accept values mean different things (exec targets compared
  * by xtable string, not index) yields its shortest input string. Caps,
- * flags, mode, path_flags, rlimits, xattrs and xmatch_len are compared as
- * the kernel uses them.
+ * flags, mode, path_flags, rlimits, net_allowed_af, xattrs and xmatch_len
+ * are compared as the kernel uses them.
  *
  * Return: 0 if equal, 1 if different.
  */

@@ -319,6 +319,14 @@ static void dump_profile(struct arena *a, const struct policy_profile *p,
 								    : 0));
 		printf("\n");
 	}
+	if (p->has_net_af)
+		printf("  %-13s %u families (not read by Linux 6.1)\n",
+		       "net_allowed_af", p->nnet_af);
+	for (i = 0; i < p->nnet_af; i++)
+		if (p->net_af[i][0] || p->net_af[i][1] || p->net_af[i][2])
+			printf("    %-11s types allow 0x%04x audit 0x%04x quiet 0x%04x\n",
+			       policy_number_name("af", i), p->net_af[i][0],
+			       p->net_af[i][1], p->net_af[i][2]);
 	for (i = 0; i < p->nxattrs; i++)
 		printf("  %-13s [%u] %s\n", "xattr", i, p->xattrs[i]);
 	for (i = 0; i < p->nsecmark; i++)

@@ -1164,6 +1164,40 @@ static void test_rlimits_read_and_seventeen_rejected(void **state)
 	expect_error(a, &w, "17 rlimits, at most 16");
 }
 
+/* net_allowed_af (policy-blob.md 5.11), which 3.0.8 writes for kernels
+ * with "network" but no "network_v8", is read, and diff compares it.
+ */
+static void test_net_allowed_af_is_read_and_compared(void **state)
+{
+	static const char *const cands[] = {
+		"../shared/corpus/features_files/features.all",
+		"../../shared/corpus/features_files/features.all",
+		"/work/shared/corpus/features_files/features.all",
+	};
+	struct arena *a = *state;
+	struct policy_set *x, *y;
+	struct policy_diff *d;
+	const struct policy_profile *p;
+	const char *opt = NULL;
+
+	for (size_t i = 0; i < sizeof(cands) / sizeof(cands[0]); i++)
+		if (access(cands[i], R_OK) == 0)
+			opt = arena_sprintf(a, "-M %s", cands[i]);
+	if (!opt)
+		skip();
+	COMPILE_OR_SKIP(x, a, "profile n { network inet stream, }\n", opt);
+	COMPILE_OR_SKIP(y, a, "profile n { network inet dgram, }\n", opt);
+	p = &x->profiles[0];
+	assert_true(p->has_net_af);
+	assert_int_equal(p->nnet_af, 46);
+	assert_int_equal(p->net_af[2][0], 1u << 1);
+	assert_int_equal(p->net_af[1][0], 0);
+	assert_int_equal(policy_diff(a, x, y, NULL, &d), 1);
+	assert_true(d->n > 0);
+	assert_int_equal(policy_diff(a, x, x, NULL, &d), 0);
+	assert_int_equal(d->n, 0);
+}
+
 static void test_rejects_trailing_garbage(void **state)
 {
 	struct wbuf w = {0};
@@ -1320,6 +1354,7 @@ int main(void)
 		T(test_rejects_inner_nul_in_plain_xtable_entry),
 		T(test_rejects_one_state_policydb),
 		T(test_rlimits_read_and_seventeen_rejected),
+		T(test_net_allowed_af_is_read_and_compared),
 		T(test_rejects_trailing_garbage),
 		T(test_every_truncation_of_a_parser_blob_is_rejected),
 		T(test_mutated_parser_blobs_never_crash),
