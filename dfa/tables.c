@@ -206,13 +206,15 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  */
 
 #define COMB_FREE UINT32_MAX
-#define COMB_TRIES 512
+#define COMB_TRIES 4096
 #define COMB_TAIL_TRIES 64
+#define COMB_ORDER_MAX 1024 /* most states packed in every order */
 
 struct comb {
 	uint32_t *next; /* malloc'd */
 	uint32_t *check; /* malloc'd, COMB_FREE when unused */
 	uint32_t *nf; /* union-find: smallest free slot >= i */
+	uint64_t *occ; /* bit i set when slot i is taken; cap / 64 + 8 words */
 	size_t cap; /* allocated entries */
 	size_t end; /* entries in use (past the last claimed slot) */
 };
@@ -228,6 +230,12 @@ static void comb_reserve(struct comb *cb, size_t need)
 	cb->next = xrealloc(cb->next, cap * sizeof(uint32_t));
 	cb->check = xrealloc(cb->check, cap * sizeof(uint32_t));
 	cb->nf = xrealloc(cb->nf, (cap + 1) * sizeof(uint32_t));
+	{
+		size_t ow = cb->cap ? cb->cap / 64 + 8 : 0, nw = cap / 64 + 8;
+
+		cb->occ = xrealloc(cb->occ, nw * sizeof(uint64_t));
+		memset(cb->occ + ow, 0, (nw - ow) * sizeof(uint64_t));
+	}
 	for (size_t i = cb->cap; i < cap; i++) {
 		cb->next[i] = 0;
 		cb->check[i] = COMB_FREE;
@@ -259,39 +267,64 @@ static void comb_claim(struct comb *cb, size_t p, uint32_t s, uint32_t to)
 {
 	cb->check[p] = s;
 	cb->next[p] = to;
+	cb->occ[p / 64] |= (uint64_t)1 << (p % 64);
 	cb->nf[p] = (uint32_t)(p + 1);
 	if (p + 1 > cb->end)
 		cb->end = p + 1;
 }
 
-/* Index of the first column of @col whose slot is taken, or @n. */
-static uint32_t comb_conflict(const struct comb *cb, size_t base,
-			      const uint32_t *col, uint32_t n)
+/* Occupancy bits of slots @p .. @p + 63 (zero past the table). */
+static uint64_t comb_occ64(const struct comb *cb, size_t p)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		size_t p = base + col[i];
+	size_t w = p / 64, sh = p % 64;
+	uint64_t v;
 
-		if (p < cb->cap && cb->check[p] != COMB_FREE)
-			return i;
+	if (p >= cb->cap)
+		return 0;
+	v = cb->occ[w] >> sh;
+	if (sh)
+		v |= cb->occ[w + 1] << (64 - sh);
+	return v;
+}
+
+/*
+ * Smallest column of the mask @m (bit c: column c) whose slot from @base
+ * is taken, or UINT32_MAX when the row fits.
+ */
+static uint32_t comb_conflict(const struct comb *cb, size_t base,
+			      const uint64_t *m)
+{
+	for (uint32_t w = 0; w < 5; w++) {
+		uint64_t x;
+
+		if (!m[w])
+			continue;
+		x = comb_occ64(cb, base + 64 * w) & m[w];
+		if (x)
+			return 64 * w + (uint32_t)__builtin_ctzll(x);
 	}
-	return n;
+	return UINT32_MAX;
 }
 
 /*
  * Note [comb-packing]: first fit; on a clash in column i, move the base so
  * that column i lands on the next free slot.
  */
-static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n)
+static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
+			 size_t from)
 {
 	size_t base, tries = 0;
+	uint64_t m[5] = { 0 };
 	uint32_t i = 0;
 
 	if (!n)
 		return 0;
-	base = comb_free_from(cb, col[0]) - col[0];
+	for (uint32_t j = 0; j < n; j++)
+		m[col[j] / 64] |= (uint64_t)1 << (col[j] % 64);
+	base = comb_free_from(cb, from + col[0]) - col[0];
 	for (;;) {
-		i = comb_conflict(cb, base, col, n);
-		if (i == n)
+		i = comb_conflict(cb, base, m);
+		if (i == UINT32_MAX)
 			return base;
 		if (++tries == COMB_TRIES && cb->end > base + 256) {
 			/* retry in the sparse tail before extending */
@@ -301,8 +334,208 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n)
 		}
 		if (tries > COMB_TRIES + COMB_TAIL_TRIES)
 			return cb->end;
-		base = comb_free_from(cb, base + col[i] + 1) - col[i];
+		base = comb_free_from(cb, base + i + 1) - i;
 	}
+}
+
+/* One state's row: its default and the columns it stores. */
+struct crow {
+	uint32_t def; /* default target */
+	uint32_t nc; /* stored columns */
+	uint32_t col[257]; /* columns (shifted by one with an OOB slot) */
+	uint32_t to[257]; /* target per stored column */
+};
+
+/* The row of state @s over @ncol columns (classes when @ec, else bytes). */
+static void comb_row(const struct dfa *d, uint32_t s, bool ec, uint32_t ncol,
+		     struct crow *r)
+{
+	uint32_t row[256], cnt[256], tg[256], ntg = 0, best = 0, oob;
+
+	memset(row, 0, sizeof(row));
+	for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++)
+		row[d->tcls[i]] = d->tdst[i];
+	if (!ec) {
+		uint32_t cls[256];
+
+		memcpy(cls, row, sizeof(cls));
+		for (int b = 0; b < 256; b++)
+			row[b] = cls[d->ec[b]];
+	}
+	for (uint32_t c = 0; c < ncol; c++) {
+		uint32_t q;
+
+		for (q = 0; q < ntg && tg[q] != row[c]; q++)
+			;
+		if (q == ntg) {
+			tg[ntg] = row[c];
+			cnt[ntg++] = 0;
+		}
+		cnt[q]++;
+	}
+	for (uint32_t q = 1; q < ntg; q++)
+		if (cnt[q] > cnt[best] ||
+		    (cnt[q] == cnt[best] && tg[q] < tg[best]))
+			best = q;
+	r->def = tg[best];
+	r->nc = 0;
+	oob = dfa_step_oob(d, s);
+	if (oob && oob != r->def) {
+		r->col[r->nc] = 0;
+		r->to[r->nc++] = oob;
+	}
+	for (uint32_t c = 0; c < ncol; c++) {
+		if (row[c] == r->def)
+			continue;
+		r->col[r->nc] = c + !!oob;
+		r->to[r->nc++] = row[c];
+	}
+}
+
+/*
+ * Note [comb-packing]: rows with the same column set. Slots only get
+ * taken, so a base that did not fit a column set never fits it later:
+ * the next row with that set is searched from just past the last one's
+ * base, which is exactly where first fit would put it.
+ */
+struct mask_ent {
+	uint64_t m[5]; /* column set; all zero: empty entry */
+	size_t base; /* base of the last row with this set */
+};
+
+struct mask_tab {
+	struct mask_ent *e; /* cap entries */
+	size_t cap; /* power of two, more than twice the rows */
+};
+
+/* Where to start the search for a row with columns @col; its entry. */
+static size_t mask_from(struct mask_tab *t, const uint32_t *col, uint32_t n,
+			struct mask_ent **slot)
+{
+	uint64_t m[5] = { 0 }, h = 0;
+	size_t j;
+
+	*slot = NULL;
+	if (!n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		m[col[i] / 64] |= (uint64_t)1 << (col[i] % 64);
+	for (int w = 0; w < 5; w++)
+		h = (h ^ m[w]) * 0x9e3779b97f4a7c15ull;
+	j = (size_t)(h >> 20) & (t->cap - 1);
+	while (t->e[j].m[0] | t->e[j].m[1] | t->e[j].m[2] | t->e[j].m[3] |
+	       t->e[j].m[4]) {
+		if (!memcmp(t->e[j].m, m, sizeof(m))) {
+			*slot = &t->e[j];
+			return t->e[j].base + 1;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	memcpy(t->e[j].m, m, sizeof(m));
+	*slot = &t->e[j];
+	return 0;
+}
+
+/* A packed layout, before it is copied into the arena. */
+struct clayout {
+	uint32_t *base; /* per state, with DFA_BASE_OOB */
+	uint32_t *def; /* per state */
+	struct comb cb; /* next/check */
+	size_t len; /* NEXT entries */
+	bool oob; /* some state has DFA_BASE_OOB */
+	bool ec; /* columns are classes */
+};
+
+static void clayout_free(struct clayout *l)
+{
+	free(l->base);
+	free(l->def);
+	free(l->cb.next);
+	free(l->cb.check);
+	free(l->cb.nf);
+	free(l->cb.occ);
+}
+
+/* Packing orders of Note [comb-packing]. */
+enum comb_order {
+	COMB_BY_STATE, /* state order */
+	COMB_BY_COUNT, /* most stored columns first */
+	COMB_BY_SPAN, /* widest column span first, then most columns */
+	COMB_BY_FEW, /* fewest stored columns first */
+	COMB__N
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Note [comb-packing]: states are placed first fit in order @ord; the
+ * decreasing orders put the dense rows at the low bases and let the
+ * sparse ones fill the holes between them (ties in state order).
+ */
+static void comb_pack(const struct dfa *d, bool ec, enum comb_order ord,
+		      struct clayout *l)
+{
+	uint32_t n = d->nstates, ncol = ec ? d->nclasses : 256;
+	uint64_t *key = xmalloc(((size_t)n + 1) * sizeof(uint64_t));
+	struct mask_tab mt;
+	struct crow r;
+
+	memset(l, 0, sizeof(*l));
+	l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
+	l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
+	comb_reserve(&l->cb, 4096);
+	for (uint32_t s = 1; s < n; s++) {
+		uint64_t k = 0, span = 0;
+
+		comb_row(d, s, ec, ncol, &r);
+		if (r.nc)
+			span = r.col[r.nc - 1] - r.col[0];
+		if (ord == COMB_BY_COUNT)
+			k = 257 - r.nc;
+		else if (ord == COMB_BY_SPAN)
+			k = (257 - span) << 9 | (257 - r.nc);
+		else if (ord == COMB_BY_FEW)
+			k = r.nc;
+		key[s - 1] = k << 32 | s;
+	}
+	if (ord != COMB_BY_STATE && n > 1)
+		qsort(key, n - 1, sizeof(*key), cmp_u64);
+	mt.cap = 64;
+	while (mt.cap < 2 * (size_t)n)
+		mt.cap *= 2;
+	mt.e = xcalloc(mt.cap, sizeof(*mt.e));
+	for (uint32_t i = 0; i + 1 < n; i++) {
+		struct mask_ent *slot;
+		uint32_t s = (uint32_t)key[i], oob;
+		size_t base;
+
+		comb_row(d, s, ec, ncol, &r);
+		oob = dfa_step_oob(d, s);
+		base = comb_place(&l->cb, r.col, r.nc,
+				  mask_from(&mt, r.col, r.nc, &slot));
+		if (slot)
+			slot->base = base;
+		comb_reserve(&l->cb, base + 257);
+		for (uint32_t j = 0; j < r.nc; j++)
+			comb_claim(&l->cb, base + r.col[j], s, r.to[j]);
+		l->def[s] = r.def;
+		l->base[s] = (uint32_t)base + !!oob;
+		if (oob) {
+			l->base[s] |= DFA_BASE_OOB;
+			l->oob = true;
+		}
+	}
+	l->len = l->cb.end;
+	for (uint32_t s = 0; s < n; s++)
+		if ((size_t)(l->base[s] & DFA_BASE_INDEX) + 256 > l->len)
+			l->len = (size_t)(l->base[s] & DFA_BASE_INDEX) + 256;
+	free(key);
+	free(mt.e);
 }
 
 int dfa_compress(const struct dfa *d, struct arena *a,
@@ -310,100 +543,74 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		 const char **err)
 {
 	struct dfa_tables *t;
-	struct comb cb = { 0 };
+	struct clayout lay[2], *l;
 	bool ec = opts ? opts->use_ec : true;
-	uint32_t ncol = ec ? d->nclasses : 256, n = d->nstates;
-	uint32_t row[256], col[257], cnt[256], tg[256], oob;
+	uint32_t n = d->nstates;
+	size_t len;
 
 	if (opts && opts->max_states && n > opts->max_states) {
 		*err = arena_sprintf(a, "automaton exceeds %u states",
 				     opts->max_states);
 		return -E2BIG;
 	}
+	/*
+	 * Note [comb-packing]: the smallest of the layouts with and without
+	 * classes (when allowed; the EC table costs 256 bytes and a 12-byte
+	 * header), each in decreasing count order and, for small automata,
+	 * in the other orders too.
+	 */
+	l = NULL;
+	for (int k = 0; k < 2 * COMB__N; k++) {
+		bool kec = k < COMB__N ? ec : false;
+		enum comb_order ord = (enum comb_order)(k % COMB__N);
+
+		if ((k >= COMB__N && (!ec || (opts && opts->ec_always))) ||
+		    (ord != COMB_BY_COUNT && n > COMB_ORDER_MAX))
+			continue;
+		comb_pack(d, kec, ord, &lay[1]);
+		lay[1].ec = kec;
+		if (!l || lay[1].len * 4 + (kec ? 268 : 0) <
+				  l->len * 4 + (l->ec ? 268 : 0)) {
+			if (l)
+				clayout_free(l);
+			lay[0] = lay[1];
+			l = &lay[0];
+		} else {
+			clayout_free(&lay[1]);
+		}
+	}
+	ec = l->ec;
+	len = l->len;
+	if (len > 0xffffffu + 1) {
+		clayout_free(l);
+		*err = arena_sprintf(a, "automaton exceeds %u table entries",
+				     0xffffffu + 1);
+		return -E2BIG;
+	}
 	t = arena_alloc(a, sizeof(*t));
 	t->nstates = n;
 	t->has_ec = ec;
-	t->nclasses = ncol;
+	t->has_oob = l->oob;
+	t->nclasses = ec ? d->nclasses : 256;
 	for (int b = 0; b < 256; b++)
 		t->ec[b] = ec ? d->ec[b] : (uint8_t)b;
 	t->base = arena_alloc_array(a, n, sizeof(uint32_t));
 	t->def = arena_alloc_array(a, n, sizeof(uint32_t));
 	t->accept = arena_alloc_array(a, n, sizeof(struct dfa_accept));
+	memcpy(t->base, l->base, n * sizeof(uint32_t));
+	memcpy(t->def, l->def, n * sizeof(uint32_t));
 	memcpy(t->accept, d->accept, n * sizeof(struct dfa_accept));
-	comb_reserve(&cb, 4096);
-	for (uint32_t s = 1; s < n; s++) {
-		uint32_t ntg = 0, best = 0, nc = 0;
-		size_t base;
-
-		memset(row, 0, sizeof(row));
-		if (ec) {
-			for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++)
-				row[d->tcls[i]] = d->tdst[i];
-		} else {
-			for (int b = 0; b < 256; b++)
-				row[b] = dfa_step(d, s, (uint8_t)b);
-		}
-		for (uint32_t c = 0; c < ncol; c++) {
-			uint32_t q;
-
-			for (q = 0; q < ntg && tg[q] != row[c]; q++)
-				;
-			if (q == ntg) {
-				tg[ntg] = row[c];
-				cnt[ntg++] = 0;
-			}
-			cnt[q]++;
-		}
-		for (uint32_t q = 1; q < ntg; q++)
-			if (cnt[q] > cnt[best] ||
-			    (cnt[q] == cnt[best] && tg[q] < tg[best]))
-				best = q;
-		t->def[s] = tg[best];
-		oob = dfa_step_oob(d, s);
-		if (oob && oob != t->def[s])
-			col[nc++] = 0;
-		for (uint32_t c = 0; c < ncol; c++)
-			if (row[c] != t->def[s])
-				col[nc++] = c + !!oob;
-		base = comb_place(&cb, col, nc);
-		comb_reserve(&cb, base + 257);
-		for (uint32_t i = 0; i < nc; i++)
-			comb_claim(&cb, base + col[i], s,
-				   oob && !col[i] ? oob : row[col[i] - !!oob]);
-		t->base[s] = (uint32_t)base + !!oob;
-		if (oob) {
-			t->base[s] |= DFA_BASE_OOB;
-			t->has_oob = true;
-		}
+	comb_reserve(&l->cb, len);
+	t->nnext = (uint32_t)len;
+	t->next = arena_alloc_array(a, len, sizeof(uint32_t));
+	t->check = arena_alloc_array(a, len, sizeof(uint32_t));
+	for (size_t i = 0; i < len; i++) {
+		if (l->cb.check[i] == COMB_FREE)
+			continue;
+		t->next[i] = l->cb.next[i];
+		t->check[i] = l->cb.check[i];
 	}
-	{
-		size_t len = cb.end;
-
-		for (uint32_t s = 0; s < n; s++)
-			if ((size_t)(t->base[s] & DFA_BASE_INDEX) + 256 > len)
-				len = (size_t)(t->base[s] & DFA_BASE_INDEX) + 256;
-		if (len > 0xffffffu + 1) {
-			free(cb.next);
-			free(cb.check);
-			free(cb.nf);
-			*err = arena_sprintf(a, "automaton exceeds %u table entries",
-					     0xffffffu + 1);
-			return -E2BIG;
-		}
-		comb_reserve(&cb, len);
-		t->nnext = (uint32_t)len;
-		t->next = arena_alloc_array(a, len, sizeof(uint32_t));
-		t->check = arena_alloc_array(a, len, sizeof(uint32_t));
-		for (size_t i = 0; i < len; i++) {
-			if (cb.check[i] == COMB_FREE)
-				continue;
-			t->next[i] = cb.next[i];
-			t->check[i] = cb.check[i];
-		}
-	}
-	free(cb.next);
-	free(cb.check);
-	free(cb.nf);
+	clayout_free(l);
 	*out = t;
 	return 0;
 }

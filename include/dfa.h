@@ -112,7 +112,9 @@ struct dfa_tables {
 
 /* Options for dfa_compress(). */
 struct dfa_compress_opts {
-	bool use_ec; /* index windows by equivalence class */
+	bool use_ec; /* may index windows by equivalence class: done when
+		      * the tables, EC table included, come out smaller */
+	bool ec_always; /* with use_ec: even when they do not */
 	uint32_t max_states; /* 0: no limit; 65535 for 16-bit tables */
 };
 
@@ -583,7 +585,7 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a);
  * compression, the most frequent target of each state as its default)
  * @d: borrowed automaton
  * @a: borrowed arena for the tables
- * @opts: borrowed options, or NULL (EC on, no state limit)
+ * @opts: borrowed options, or NULL (EC allowed, no state limit)
  * @out: OUT: arena-owned tables
  * @err: OUT: on failure, the message (arena string)
  *

@@ -1,0 +1,164 @@
+/* Unit tests for the table packing of dfa_compress(): the equivalence
+ * class table is used only when it makes the tables smaller (or when
+ * forced), packed tables stay valid for the kernel verifier, and larger
+ * automata of many similar rows pack densely.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arena.h"
+#include "dfa.h"
+
+struct fixture {
+	struct arena *a; /* per test */
+	struct dfa_ctx *c; /* in a */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->a = arena_create();
+	f->c = dfa_ctx_create(f->a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	arena_destroy(f->a);
+	free(f);
+	return 0;
+}
+
+static int fold_ids(void *ctx, const uint32_t *ids, size_t n,
+		    struct dfa_accept *out)
+{
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		out->v[ids[i] % DFA_ACCEPT_WORDS] |= 1u << (ids[i] % 32);
+	return 0;
+}
+
+static struct dfa *build_globs(struct dfa_ctx *c, const char *const *g,
+			       size_t n)
+{
+	struct dfa_builder *b = dfa_builder_create(c);
+	struct dfa *d = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *err = NULL;
+		dfa_pat_t p;
+
+		if (dfa_glob(c, g[i], strlen(g[i]), DFA_GLOB_DEFAULT, &p,
+			     &err))
+			fail_msg("glob '%s': %s", g[i], err);
+		dfa_add(b, p, (uint32_t)i);
+	}
+	assert_int_equal(dfa_build(b, fold_ids, NULL, NULL, &d), 0);
+	return d;
+}
+
+/* The kernel verifier's checks (policy-blob.md 6.4) and agreement. */
+static void check_tables(const struct dfa *d, const struct dfa_tables *t)
+{
+	assert_int_equal(t->nstates, dfa_nstates(d));
+	assert_int_equal(t->def[0], 0);
+	for (uint32_t s = 0; s < t->nstates; s++) {
+		assert_true(t->def[s] < t->nstates);
+		assert_true((size_t)(t->base[s] & DFA_BASE_INDEX) + 255 <
+			    t->nnext);
+		for (int b = 0; b < 256; b++)
+			if (dfa_tables_step(t, s, (uint8_t)b) !=
+			    dfa_step(d, s, (uint8_t)b))
+				fail_msg("state %u byte %d differs", s, b);
+	}
+	for (uint32_t i = 0; i < t->nnext; i++) {
+		assert_true(t->next[i] < t->nstates);
+		assert_true(t->check[i] < t->nstates);
+		if (t->check[i] == 0)
+			assert_int_equal(t->next[i], 0);
+	}
+}
+
+static struct dfa_tables *pack(struct fixture *f, const struct dfa *d,
+			       bool ec, bool always)
+{
+	struct dfa_compress_opts o = { .use_ec = ec, .ec_always = always };
+	struct dfa_tables *t = NULL;
+	const char *err = NULL;
+
+	assert_int_equal(dfa_compress(d, f->a, &o, &t, &err), 0);
+	check_tables(d, t);
+	return t;
+}
+
+static void test_pack_ec_only_when_smaller(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const small[] = { "/a", "/b/c" };
+	static const char *const wide[] = {
+		"/usr/lib/**", "/usr/share/*/x{a,b,c}*", "/etc/[a-f]*.conf",
+		"/home/*/.config/**", "/proc/[0-9]*/status", "/tmp/**",
+		"/var/log/*.log", "/dev/tty[0-9]", "/srv/{www,ftp}/**",
+	};
+	struct dfa *d = build_globs(f->c, small, 2);
+	struct dfa_tables *a = pack(f, d, true, false);
+	struct dfa_tables *e = pack(f, d, true, true);
+	struct dfa_tables *n = pack(f, d, false, false);
+
+	/* a tiny automaton does not pay for the 256-byte EC table */
+	assert_true(e->has_ec);
+	assert_false(n->has_ec);
+	assert_false(a->has_ec);
+	assert_true(dfa_tables_bytes(a) <= dfa_tables_bytes(e));
+	assert_true(dfa_tables_bytes(a) <= dfa_tables_bytes(n));
+	d = build_globs(f->c, wide, sizeof(wide) / sizeof(wide[0]));
+	a = pack(f, d, true, false);
+	e = pack(f, d, true, true);
+	n = pack(f, d, false, false);
+	assert_true(dfa_tables_bytes(a) <= dfa_tables_bytes(e));
+	assert_true(dfa_tables_bytes(a) <= dfa_tables_bytes(n));
+}
+
+static void test_pack_similar_rows_densely(void **state)
+{
+	struct fixture *f = *state;
+	char buf[600][32];
+	const char *g[600];
+	struct dfa *d;
+	struct dfa_tables *t;
+	size_t stored = 0;
+
+	/* 600 literals: long chains of one-transition rows */
+	for (int i = 0; i < 600; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "/usr/lib/p%03d/lib%d.so", i,
+			 i * 7 % 13);
+		g[i] = buf[i];
+	}
+	d = build_globs(f->c, g, 600);
+	t = pack(f, d, true, false);
+	for (uint32_t i = 0; i < t->nnext; i++)
+		stored += t->check[i] != 0;
+	/* the comb leaves few holes: at most a window of slack */
+	assert_true(t->nnext <= stored + 2 * 256 + 1);
+}
+
+int main(void)
+{
+#define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_pack_ec_only_when_smaller),
+		T(test_pack_similar_rows_densely),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
