@@ -424,7 +424,8 @@ static void cli_unit(const struct cli_run *r, const char *arg,
 		if (c->write_cache)
 			diag_warn(
 				cu, WARN_CACHE, nowhere,
-				"cannot use or update cache, disable, or force-complain via stdin");
+				"%s: cannot use or update cache, disable, or force-complain via stdin",
+				c->progname);
 		if (cli_read_fd(STDIN_FILENO, &text, &len) < 0) {
 			fprintf(stderr, "%s: Error reading stdin\n",
 				c->progname);
@@ -768,7 +769,8 @@ static int cli_open_run(struct cli_run *r)
 		return cache_purge(&r->cache_cfg) < 0 ? 1 : -1;
 	r->loading = cli_is_load_action(c) && !cli_check_only(c);
 	want_cache = !r->cache_cfg.off &&
-		     (!r->cache_cfg.skip_read || r->cache_cfg.write);
+		     (!r->cache_cfg.skip_read || r->cache_cfg.write ||
+		      r->cache_cfg.show);
 	if (c->print_cache_dir || want_cache || !cli_check_only(c))
 		r->kf = cli_kernel_features(c);
 	if (!r->kf && (c->print_cache_dir || want_cache ||
