@@ -846,6 +846,9 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 		return -1;
 	}
 	cli_finish_includes(c);
+	/* -N and -R print no warnings (cli.md 3.7) */
+	if (c->actions & (CLI_ACT_NAMES | CLI_ACT_REMOVE))
+		c->diag.quiet = true;
 	if (c->dump_variables) {
 		fprintf(stderr,
 			"%s: --dump=variables is not supported by this parser: the front end has no variable dump\n",

@@ -283,6 +283,31 @@ else
 	bad cached_replace cap.bin out.txt err.txt err2.txt
 fi
 
+# 12. A cached blob the kernel refuses is compiled and loaded again
+# (here refused again, now by profile), unless --skip-bad-cache-rebuild
+"$P" --config-file=empty.conf -M "$F" -L cache -f fullfs -r p1 \
+	> out.txt 2> err.txt
+rc=$?
+printf '%s\n' \
+	"Error: Could not replace profile $cdir/p1: No space left on device" \
+	"$P: Unable to replace \"alpha\".  Unknown error (28): No space left on device" \
+	"$P: Unable to replace \"zeta\".  Unknown error (28): No space left on device" \
+	> want.err
+if [ $rc = 28 ] && cmp -s err.txt want.err; then
+	ok refused_cached_blob_is_rebuilt
+else
+	bad "refused_cached_blob_is_rebuilt (exit $rc)" err.txt want.err
+fi
+"$P" --config-file=empty.conf -M "$F" -L cache -f fullfs \
+	--skip-bad-cache-rebuild -r p1 > out.txt 2> err.txt
+rc=$?
+if [ $rc = 28 ] && [ "$(cat err.txt)" = \
+	"Error: Could not replace profile $cdir/p1: No space left on device" ]; then
+	ok skip_bad_cache_rebuild
+else
+	bad "skip_bad_cache_rebuild (exit $rc)" err.txt
+fi
+
 # 11. -j: output, messages, exit status and kernel bytes as with -j0
 mkdir d
 for i in 1 2 3 4 5 6 7 8; do

@@ -201,6 +201,15 @@ else
 	fail=$((fail + 1)); echo "FAIL purge_cache_keeps_location"; ls -la cc
 fi
 
+# -N and -R print no warnings
+printf '/bin/foo {\n  /x RW,\n}\n' > dep
+check names_silences_warnings 0 "/bin/foo$nl" "" --config-file=empty.conf \
+	--warn=all -N dep
+check remove_silences_warnings 0 "" "" --config-file=empty.conf -M "$F" \
+	--warn=all -Q -R dep
+same remove_silences_warnings --config-file=empty.conf -M "$F" --warn=all \
+	-Q -R dep
+
 # options 3.0.8 accepts are accepted: -O, -D dumps, --warn, -j forms
 check accepted_optimize_dump 0 "pf$nl" "" --config-file=empty.conf \
 	-O no-expr-simplify -O minimize -D dfa-stats -D rule-exprs -j x2 \
