@@ -4,7 +4,8 @@
 # replacement, -a of a loaded profile, -R while a process runs under the
 # profile, -n into a policy namespace, a cache written with -W, read
 # back and made stale by a changed include, and failed compiles that must
-# leave the loaded version alone.
+# leave the loaded version alone; then the boot command on a copy of
+# /etc/apparmor.d, fresh and from the cache.
 # Each check prints "KT cli PASS|FAIL ID want=... got=..."; run.sh counts
 # the lines that start with "ck_" or "CHECK " here, one result each.
 # Sources: /kt/cli/src (tests/kernel/cli/src), the parser: /bin/apparmor_parser
@@ -70,6 +71,11 @@ ck_label() {
 ck_same() {
 	if [ -s "$2" ] && cmp -s "$2" "$3"; then ok=1; else ok=0; fi
 	res "$1" $ok same "$(wc -c < "$2" 2>/dev/null)/$(wc -c < "$3" 2>/dev/null)"
+}
+
+# ck_count ID WHAT OK: a counted condition computed by the caller
+ck_count() {
+	res "$1" "$3" yes "$2"
 }
 
 # hold PROFILE: starts a probe that waits under PROFILE; sets $held to
@@ -222,5 +228,39 @@ CHECK kc_f1 read /k/c/f1 => ALLOW
 CHECK kc_f1 read /k/c/f2 => DENY
 CHECK kc_f2 read /k/c/f2 => ALLOW
 EOF
+
+# 7. boot: the command apparmor.service runs (rc.apparmor.functions), on
+# the copy of this machine's /etc/apparmor.d, twice: the first run
+# compiles, loads and writes the cache, the second loads every file from
+# the cache; the kernel then holds the same bytes for every profile
+# (policy/profiles/*/sha1) and -N lists only loaded profiles
+boot_sha() { # OUT: "name sha1" of every loaded root-namespace profile
+	for d in /sys/kernel/security/apparmor/policy/profiles/*; do
+		echo "$(cat $d/name) $(cat $d/sha1)"
+	done | sort > $1
+}
+before=$(ls /var/cache/apparmor/*/ | grep -c .)
+echo "KT cli TIME boot-fresh-start $(cut -d' ' -f1 /proc/uptime)"
+ck_rc ok boot-fresh --write-cache --quiet --replace -- /etc/apparmor.d
+echo "KT cli TIME boot-fresh-end $(cut -d' ' -f1 /proc/uptime)"
+written=$(($(ls /var/cache/apparmor/*/ | grep -c .) - before))
+$P -N /etc/apparmor.d > $T/boot.names 2> $T/boot.names.err
+boot_sha $T/boot1.sha
+named=0 missing=0
+while read -r name; do
+	case $name in *//*) continue ;; esac
+	named=$((named + 1))
+	awk -v n="$name" '$1 == n { f = 1 } END { exit !f }' $T/boot1.sha ||
+		missing=$((missing + 1))
+done < $T/boot.names
+ck_count boot-profiles-loaded "$named named, $missing missing" \
+	"$([ $named -gt 0 ] && [ $missing = 0 ] && echo 1 || echo 0)"
+ck_rc ok boot-cached --write-cache --quiet --replace -k -- /etc/apparmor.d
+echo "KT cli TIME boot-cached-end $(cut -d' ' -f1 /proc/uptime)"
+hits=$(grep -c '^Cache hit: ' $T/boot-cached.out)
+ck_count boot-cache-hits "$hits hits, $written entries written" \
+	"$([ $written -gt 0 ] && [ "$hits" = $written ] && echo 1 || echo 0)"
+boot_sha $T/boot2.sha
+ck_same boot-cached-same-bytes $T/boot1.sha $T/boot2.sha
 
 echo "KT cli END $t0 $(cut -d' ' -f1 /proc/uptime)"
