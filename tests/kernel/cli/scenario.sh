@@ -199,6 +199,10 @@ ck_loaded no kc_w
 ck_rc ok cache-read -r -k -I $T/inc $S/cache/kc_w
 ck_out cache-read 'Cache hit: '
 ck_loaded yes kc_w
+# the kernel holds exactly the cache entry's bytes
+kdir=$(grep -lx kc_w /sys/kernel/security/apparmor/policy/profiles/*/name |
+	head -n 1)
+ck_same cache-read-kernel-bytes "${kdir%/name}/raw_data" "$entry"
 checks cache-read <<'EOF'
 FILE /k/c/w
 FILE /k/c/ww
