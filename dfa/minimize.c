@@ -317,15 +317,236 @@ out:
 	return ok;
 }
 
+/*
+ * Note [moore-minimization]
+ * Derivative construction yields automata close to minimal, with dense
+ * rows (most states step on most classes). Valmari's refinement then
+ * keeps about ten words per transition, and its page faults dominated.
+ * Moore's refinement needs a few words per state instead: each round
+ * gives every useful state the block of its signature (its block, then
+ * label and target block of each transition to a useful state), found
+ * by hashing with one representative per block, so rows are read in
+ * place; the block count stops growing exactly when the partition is
+ * stable. A round reads every transition once and the blocks of a few
+ * thousand states stay in cache, but the number of rounds is the depth
+ * of the deepest distinction, so after MOORE_MAX_ROUNDS rounds the
+ * partition reached (coarser than the final one) becomes the initial
+ * partition of Valmari's algorithm.
+ */
+#define MOORE_MAX_ROUNDS 64
+
+struct moore {
+	const struct dfa_raw *r; /* the automaton */
+	uint32_t *blk; /* block per state, UINT32_MAX when useless */
+	uint32_t *nxt; /* block per state in the round being computed */
+	uint64_t *tab; /* hash << 32 | representative + 1 */
+	size_t cap; /* power of two, at least twice the states */
+};
+
+static uint32_t moore_hash(const struct moore *mo, uint32_t s)
+{
+	const struct dfa_raw *r = mo->r;
+	uint32_t h = mo->blk[s] * 0x9e3779b1u;
+
+	for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+		uint32_t d = raw_target(r, s, t), b;
+
+		if (!d || (b = mo->blk[d]) == UINT32_MAX)
+			continue;
+		h = (h ^ (t < r->toff[s + 1] ? r->tcls[t] : DFA_SYM_OOB)) *
+		    0x01000193u;
+		h = (h ^ b) * 0x85ebca6bu;
+		h ^= h >> 13;
+	}
+	return h;
+}
+
+/* Whether @s and @q have equal signatures. */
+static bool moore_equal(const struct moore *mo, uint32_t s, uint32_t q)
+{
+	const struct dfa_raw *r = mo->r;
+	uint32_t i = r->toff[s], j = r->toff[q];
+
+	if (mo->blk[s] != mo->blk[q])
+		return false;
+	for (;;) {
+		uint32_t ds = 0, dq = 0, ls = 0, lq = 0;
+
+		for (; i <= r->toff[s + 1]; i++) {
+			ds = raw_target(r, s, i);
+			if (ds && mo->blk[ds] != UINT32_MAX)
+				break;
+			ds = 0;
+		}
+		for (; j <= r->toff[q + 1]; j++) {
+			dq = raw_target(r, q, j);
+			if (dq && mo->blk[dq] != UINT32_MAX)
+				break;
+			dq = 0;
+		}
+		if (!ds || !dq)
+			return !ds && !dq;
+		ls = i < r->toff[s + 1] ? r->tcls[i] : DFA_SYM_OOB;
+		lq = j < r->toff[q + 1] ? r->tcls[j] : DFA_SYM_OOB;
+		if (ls != lq || mo->blk[ds] != mo->blk[dq])
+			return false;
+		i++;
+		j++;
+	}
+}
+
+/* One round; returns the new block count. */
+static uint32_t moore_round(struct moore *mo)
+{
+	const struct dfa_raw *r = mo->r;
+	uint32_t nb = 0;
+
+	memset(mo->tab, 0, mo->cap * sizeof(uint64_t));
+	for (uint32_t s = 0; s < r->nstates; s++) {
+		uint32_t h;
+		size_t j;
+
+		mo->nxt[s] = UINT32_MAX;
+		if (mo->blk[s] == UINT32_MAX)
+			continue;
+		h = moore_hash(mo, s);
+		j = h & (mo->cap - 1);
+		while (mo->tab[j]) {
+			uint32_t q = (uint32_t)mo->tab[j] - 1;
+
+			if ((uint32_t)(mo->tab[j] >> 32) == h &&
+			    moore_equal(mo, s, q)) {
+				mo->nxt[s] = mo->nxt[q];
+				break;
+			}
+			j = (j + 1) & (mo->cap - 1);
+		}
+		if (mo->nxt[s] == UINT32_MAX) {
+			mo->tab[j] = (uint64_t)h << 32 | ((uint64_t)s + 1);
+			mo->nxt[s] = nb++;
+		}
+	}
+	return nb;
+}
+
+/*
+ * Useful states (reachable from the start, which every constructed state
+ * is, and reaching an accepting one) get block 1 + value in @blk, the
+ * others UINT32_MAX; returns the number of distinct blocks.
+ */
+static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
+{
+	uint32_t nn = r->nstates, mm = r->toff[nn], *off, *src, *q, nq = 0;
+	uint32_t *seen, nb = 0;
+
+	off = xcalloc((size_t)nn + 2, sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++)
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t);
+
+			if (d)
+				off[d + 1]++;
+		}
+	for (uint32_t s = 0; s < nn; s++)
+		off[s + 1] += off[s];
+	src = xmalloc(((size_t)off[nn] + 1) * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++)
+		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
+			uint32_t d = raw_target(r, s, t);
+
+			if (d)
+				src[off[d]++] = s;
+		}
+	for (uint32_t s = nn; s > 0; s--)
+		off[s] = off[s - 1];
+	off[0] = 0;
+	q = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++) {
+		blk[s] = UINT32_MAX;
+		if (r->val[s]) {
+			blk[s] = 0;
+			q[nq++] = s;
+		}
+	}
+	for (uint32_t i = 0; i < nq; i++)
+		for (uint32_t k = off[q[i]]; k < off[q[i] + 1]; k++)
+			if (blk[src[k]] == UINT32_MAX) {
+				blk[src[k]] = 0;
+				q[nq++] = src[k];
+			}
+	seen = xcalloc((size_t)r->nvals + 1, sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++) {
+		if (blk[s] == UINT32_MAX)
+			continue;
+		if (!seen[r->val[s]])
+			seen[r->val[s]] = ++nb;
+		blk[s] = seen[r->val[s]] - 1;
+	}
+	(void)mm;
+	free(off);
+	free(src);
+	free(q);
+	free(seen);
+	return nb;
+}
+
+static uint32_t minimize_valmari(const struct dfa_raw *r, uint32_t *blockof);
+
 uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
+{
+	struct moore mo = { 0 };
+	uint32_t nb, rounds = 0;
+
+	if (minimize_acyclic(r, blockof, &nb))
+		return nb;
+	mo.r = r;
+	mo.blk = blockof;
+	mo.nxt = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
+	mo.cap = 64;
+	while (mo.cap < 2 * (size_t)r->nstates)
+		mo.cap *= 2;
+	mo.tab = xmalloc(mo.cap * sizeof(uint64_t));
+	nb = moore_useful(r, mo.blk);
+	for (;;) {
+		uint32_t nb2 = moore_round(&mo), *t = mo.blk;
+
+		mo.blk = mo.nxt;
+		mo.nxt = t;
+		if (nb2 == nb)
+			break;
+		nb = nb2;
+		if (++rounds == MOORE_MAX_ROUNDS)
+			break;
+	}
+	if (mo.blk != blockof) {
+		memcpy(blockof, mo.blk, r->nstates * sizeof(uint32_t));
+		mo.nxt = mo.blk;
+	}
+	free(mo.nxt);
+	free(mo.tab);
+	if (rounds == MOORE_MAX_ROUNDS) {
+		struct dfa_raw r2 = *r;
+		uint32_t *val = xmalloc(((size_t)r->nstates + 1) *
+					sizeof(uint32_t));
+
+		/* blocks as values: 0 must stay "no value" for Valmari */
+		for (uint32_t s = 0; s < r->nstates; s++)
+			val[s] = blockof[s] == UINT32_MAX ? 0 : blockof[s] + 1;
+		r2.val = val;
+		r2.nvals = nb + 1;
+		nb = minimize_valmari(&r2, blockof);
+		free(val);
+	}
+	return nb;
+}
+
+static uint32_t minimize_valmari(const struct dfa_raw *r, uint32_t *blockof)
 {
 	struct vstate v = { 0 };
 	uint32_t nn = r->nstates, mm = r->toff[nn], nkeep, nblocks, nt = 0;
 	uint32_t *cnt, *order;
 	size_t big;
 
-	if (minimize_acyclic(r, blockof, &nblocks))
-		return nblocks;
 	for (uint32_t s = 0; s < nn && r->oob; s++)
 		mm += r->oob[s] != 0;
 	big = (size_t)(nn > mm ? nn : mm) + 1;

@@ -1,7 +1,8 @@
-/* Unit tests for the table packing of dfa_compress(): the equivalence
- * class table is used only when it makes the tables smaller (or when
- * forced), packed tables stay valid for the kernel verifier, and larger
- * automata of many similar rows pack densely.
+/* Unit tests for the table packing of dfa_compress() (the equivalence
+ * class table only when it makes the tables smaller or when forced,
+ * verifier-valid tables, dense packing of similar rows) and for the
+ * minimizer's hand-over from Moore rounds to Valmari's refinement on
+ * automata with deep distinctions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -152,12 +153,48 @@ static void test_pack_similar_rows_densely(void **state)
 	assert_true(t->nnext <= stored + 2 * 256 + 1);
 }
 
+/* [ab]* a^100: 101 useful states, told apart only after 100 steps. */
+static void test_min_deep_distinctions_stay_minimal(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_ctx *c = f->c;
+	struct dfa_byteset ab = { { 0 } };
+	char s[160];
+	struct dfa_builder *b = dfa_builder_create(c);
+	struct dfa *d = NULL;
+	dfa_pat_t p;
+
+	dfa_byteset_add(&ab, 'a');
+	dfa_byteset_add(&ab, 'b');
+	memset(s, 'a', sizeof(s));
+	p = dfa_pat_cat(c, dfa_pat_star(c, dfa_pat_class(c, &ab)),
+			dfa_pat_bytes(c, s, 100));
+	/* and the same language again under another id: equal values */
+	dfa_add(b, p, 0);
+	dfa_add(b, dfa_pat_union(c, p, dfa_pat_cat(c, dfa_pat_bytes(c, "b", 1),
+						   p)), 0);
+	assert_int_equal(dfa_build(b, fold_ids, NULL, NULL, &d), 0);
+	assert_int_equal(dfa_nstates(d), 102);
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, s,
+						       100))->v[0], 1);
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, s,
+						       150))->v[0], 1);
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, s,
+						       99))->v[0], 0);
+	s[50] = 'b';
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, s,
+						       151))->v[0], 1);
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, s,
+						       150))->v[0], 0);
+}
+
 int main(void)
 {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_pack_ec_only_when_smaller),
 		T(test_pack_similar_rows_densely),
+		T(test_min_deep_distinctions_stay_minimal),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
