@@ -1,12 +1,15 @@
-/* The job runner of -j (cli.md 3.5): compiles units in forked workers,
- * each with stdout and stderr captured in memory files, and hands the
- * results to the main process strictly in input order, so output, kernel
- * writes and exit status are those of a one-job run. Knows nothing of
- * what a unit does.
+/* The job runner of -j (cli.md 3.5): a pool of forked worker processes,
+ * each compiling one unit after another with its stdout and stderr
+ * captured, and the main process taking the results strictly in input
+ * order, so output, kernel writes and exit status are those of a one-job
+ * run. Workers live for the whole run so their heap stays warm. Knows
+ * nothing of what a unit does.
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +19,31 @@
 
 #include "arena.h"
 
-/* Header of a result as a worker writes it. */
+/* Header of one result as a worker sends it, followed by the captured
+ * stdout, stderr, the label and the data.
+ */
 struct cli_wire {
+	uint64_t unit;
 	int32_t rc;
-	uint8_t cached, remove, has_data, pad;
-	uint64_t label_len; /* UINT64_MAX: no label */
-	uint64_t len;
+	uint8_t cached, remove, has_data, has_label;
+	uint64_t out_len, err_len, label_len, len;
 };
 
-/* A unit running or finished in a worker. */
-struct cli_slot {
-	pid_t pid; /* 0 once reaped */
-	int out, err, res; /* memory files */
-	int status; /* wait status */
-	bool started, done;
+/* A finished unit waiting for its turn. */
+struct cli_done {
+	bool ready;
+	char *out, *err; /* captured streams, malloc'd */
+	size_t out_len, err_len;
+	struct cli_result res;
+};
+
+/* One worker process. */
+struct cli_worker {
+	pid_t pid;   /* 0 when gone */
+	int cmd;     /* write unit numbers here */
+	int res;     /* read results here */
+	size_t unit; /* unit being compiled */
+	bool busy;
 };
 
 void cli_result_free(struct cli_result *r)
@@ -86,12 +100,12 @@ static bool cli_write_all(int fd, const void *p, size_t n)
 	return true;
 }
 
-static bool cli_pread_all(int fd, void *p, size_t n, off_t off)
+static bool cli_read_all(int fd, void *p, size_t n)
 {
 	char *s = p;
 
 	while (n) {
-		ssize_t r = pread(fd, s, n, off);
+		ssize_t r = read(fd, s, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -99,71 +113,216 @@ static bool cli_pread_all(int fd, void *p, size_t n, off_t off)
 			return false;
 		s += r;
 		n -= (size_t)r;
-		off += r;
 	}
 	return true;
 }
 
-/* Copies a memory file to a stream. */
-static void cli_copy_out(int fd, FILE *to)
+/* The bytes written to a capture file since it was emptied. */
+static char *cli_slurp(int fd, size_t *len)
 {
-	char buf[65536];
-	off_t off = 0;
-	ssize_t r;
+	off_t end = lseek(fd, 0, SEEK_END);
+	char *buf;
 
-	while ((r = pread(fd, buf, sizeof(buf), off)) > 0) {
-		fwrite(buf, 1, (size_t)r, to);
-		off += r;
+	*len = 0;
+	if (end <= 0)
+		return NULL;
+	buf = xmalloc((size_t)end);
+	if (pread(fd, buf, (size_t)end, 0) != end) {
+		free(buf);
+		return NULL;
 	}
-	fflush(to);
+	*len = (size_t)end;
+	return buf;
 }
 
-static void cli_result_send(int fd, const struct cli_result *r)
+static void cli_empty(int fd)
 {
-	struct cli_wire w = { 0 };
-	bool ok;
-
-	w.rc = r->rc;
-	w.cached = r->cached;
-	w.remove = r->remove;
-	w.has_data = r->has_data;
-	w.label_len = r->label ? strlen(r->label) : UINT64_MAX;
-	w.len = r->len;
-	ok = cli_write_all(fd, &w, sizeof(w));
-	if (ok && r->label)
-		ok = cli_write_all(fd, r->label, w.label_len);
-	if (ok && r->len)
-		ok = cli_write_all(fd, r->data, r->len);
-	if (!ok)
+	if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		_exit(3);
 }
 
-static bool cli_result_receive(int fd, struct cli_result *r)
+static int cli_memfd(const char *name)
 {
-	struct cli_wire w;
-	off_t off = sizeof(w);
+	int fd = memfd_create(name, MFD_CLOEXEC);
 
-	memset(r, 0, sizeof(*r));
-	if (!cli_pread_all(fd, &w, sizeof(w), 0))
+	if (fd < 0) {
+		FILE *f = tmpfile();
+
+		if (!f)
+			return -1;
+		fd = dup(fileno(f));
+		fclose(f);
+	}
+	return fd;
+}
+
+/* A worker: compile each unit number read from @cmd, send its result
+ * with the captured output to @res; exit when @cmd closes.
+ */
+static void cli_worker_main(int cmd, int res, const struct cli_job_ops *ops,
+			    void *ctx)
+{
+	int out = cli_memfd("aacc-out");
+	int err = cli_memfd("aacc-err");
+	uint64_t unit;
+
+	if (out < 0 || err < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+	    dup2(err, STDERR_FILENO) < 0)
+		_exit(3);
+	while (cli_read_all(cmd, &unit, sizeof(unit))) {
+		struct cli_result r = { 0 };
+		struct cli_wire w = { 0 };
+		char *o, *e;
+		bool ok;
+
+		cli_empty(STDOUT_FILENO);
+		cli_empty(STDERR_FILENO);
+		ops->run(ctx, (size_t)unit, &r);
+		fflush(stdout);
+		fflush(stderr);
+		o = cli_slurp(STDOUT_FILENO, &w.out_len);
+		e = cli_slurp(STDERR_FILENO, &w.err_len);
+		w.unit = unit;
+		w.rc = r.rc;
+		w.cached = r.cached;
+		w.remove = r.remove;
+		w.has_data = r.has_data;
+		w.has_label = r.label != NULL;
+		w.label_len = r.label ? strlen(r.label) : 0;
+		w.len = r.len;
+		ok = cli_write_all(res, &w, sizeof(w)) &&
+		     cli_write_all(res, o, w.out_len) &&
+		     cli_write_all(res, e, w.err_len) &&
+		     cli_write_all(res, r.label, w.label_len) &&
+		     cli_write_all(res, r.data, w.len);
+		free(o);
+		free(e);
+		cli_result_free(&r);
+		if (!ok)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+static bool cli_worker_start(struct cli_worker *ws, long k,
+			     const struct cli_job_ops *ops, void *ctx)
+{
+	struct cli_worker *w = &ws[k];
+	int cmd[2], res[2];
+
+	if (pipe2(cmd, O_CLOEXEC) < 0)
 		return false;
-	r->rc = w.rc;
-	r->cached = w.cached;
-	r->remove = w.remove;
-	r->has_data = w.has_data;
-	if (w.label_len != UINT64_MAX) {
-		r->label = xmalloc(w.label_len + 1);
-		if (!cli_pread_all(fd, r->label, w.label_len, off))
-			return false;
-		r->label[w.label_len] = '\0';
-		off += (off_t)w.label_len;
+	if (pipe2(res, O_CLOEXEC) < 0) {
+		close(cmd[0]);
+		close(cmd[1]);
+		return false;
 	}
-	if (w.len) {
-		r->data = xmalloc(w.len);
-		r->len = w.len;
-		if (!cli_pread_all(fd, r->data, w.len, off))
-			return false;
+	fflush(stdout);
+	fflush(stderr);
+	w->pid = fork();
+	if (w->pid < 0) {
+		w->pid = 0;
+		close(cmd[0]);
+		close(cmd[1]);
+		close(res[0]);
+		close(res[1]);
+		return false;
 	}
+	if (w->pid == 0) {
+		/* the other workers' pipes must not stay open here, or they
+		 * would never see the end of their command pipe
+		 */
+		for (long i = 0; i < k; i++) {
+			if (ws[i].pid) {
+				close(ws[i].cmd);
+				close(ws[i].res);
+			}
+		}
+		close(cmd[1]);
+		close(res[0]);
+		cli_worker_main(cmd[0], res[1], ops, ctx);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	w->cmd = cmd[1];
+	w->res = res[0];
+	w->busy = false;
 	return true;
+}
+
+static void cli_worker_stop(struct cli_worker *w, bool kill_it)
+{
+	if (!w->pid)
+		return;
+	close(w->cmd);
+	close(w->res);
+	if (kill_it)
+		kill(w->pid, SIGKILL);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	w->pid = 0;
+}
+
+/* Reads one result from a worker into @done; false when the worker died
+ * (its unit then fails, and the worker is stopped).
+ */
+static bool cli_worker_receive(struct cli_worker *w, struct cli_done *done,
+			       size_t n)
+{
+	struct cli_wire h;
+	struct cli_done *d;
+
+	if (!cli_read_all(w->res, &h, sizeof(h)) || h.unit != w->unit ||
+	    h.unit >= n)
+		return false;
+	d = &done[h.unit];
+	d->out_len = h.out_len;
+	d->err_len = h.err_len;
+	d->out = h.out_len ? xmalloc(h.out_len) : NULL;
+	d->err = h.err_len ? xmalloc(h.err_len) : NULL;
+	d->res.rc = h.rc;
+	d->res.cached = h.cached;
+	d->res.remove = h.remove;
+	d->res.has_data = h.has_data;
+	if (h.has_label) {
+		d->res.label = xmalloc(h.label_len + 1);
+		d->res.label[h.label_len] = '\0';
+	}
+	if (h.len) {
+		d->res.data = xmalloc(h.len);
+		d->res.len = h.len;
+	}
+	if (!cli_read_all(w->res, d->out, h.out_len) ||
+	    !cli_read_all(w->res, d->err, h.err_len) ||
+	    !cli_read_all(w->res, d->res.label, h.label_len) ||
+	    !cli_read_all(w->res, d->res.data, h.len))
+		return false;
+	d->ready = true;
+	w->busy = false;
+	return true;
+}
+
+/* The worker died while compiling its unit: the unit fails. */
+static void cli_worker_lost(struct cli_worker *w, struct cli_done *done)
+{
+	struct cli_done *d = &done[w->unit];
+	char msg[128];
+	int len;
+
+	free(d->out);
+	free(d->err);
+	cli_result_free(&d->res);
+	memset(d, 0, sizeof(*d));
+	len = snprintf(msg, sizeof(msg),
+		       "Error: the worker compiling input %zu died\n",
+		       w->unit + 1);
+	d->err = xmalloc((size_t)len);
+	memcpy(d->err, msg, (size_t)len);
+	d->err_len = (size_t)len;
+	d->res.rc = 1;
+	d->ready = true;
+	w->busy = false;
+	cli_worker_stop(w, true);
 }
 
 static void cli_run_serial(size_t n, const struct cli_job_ops *ops,
@@ -182,173 +341,122 @@ static void cli_run_serial(size_t n, const struct cli_job_ops *ops,
 	}
 }
 
-static int cli_memfd(const char *name)
+/* Hands out units to idle workers; false when no worker is left. */
+static bool cli_dispatch(struct cli_worker *ws, long nw, size_t *next,
+			 size_t n, bool trace)
 {
-	int fd = memfd_create(name, MFD_CLOEXEC);
+	bool alive = false;
 
-	if (fd < 0) {
-		FILE *f = tmpfile();
+	for (long k = 0; k < nw; k++) {
+		uint64_t unit = *next;
 
-		if (!f)
-			return -1;
-		fd = dup(fileno(f));
-		fclose(f);
+		if (!ws[k].pid)
+			continue;
+		alive = true;
+		if (ws[k].busy || *next >= n)
+			continue;
+		if (!cli_write_all(ws[k].cmd, &unit, sizeof(unit))) {
+			cli_worker_stop(&ws[k], true);
+			continue;
+		}
+		ws[k].unit = (size_t)unit;
+		ws[k].busy = true;
+		if (trace)
+			fprintf(stderr, "JOBS: input %zu to worker %ld\n",
+				*next + 1, (long)ws[k].pid);
+		(*next)++;
 	}
-	return fd;
+	return alive;
 }
 
-static void cli_slot_close(struct cli_slot *s)
+/* Waits for results and reads every one that is ready. */
+static void cli_collect(struct cli_worker *ws, long nw, struct cli_done *done,
+			size_t n, bool trace)
 {
-	if (s->out >= 0)
-		close(s->out);
-	if (s->err >= 0)
-		close(s->err);
-	if (s->res >= 0)
-		close(s->res);
-	s->out = s->err = s->res = -1;
-}
+	struct pollfd *pf = xcalloc((size_t)nw, sizeof(*pf));
+	long *map = xcalloc((size_t)nw, sizeof(*map));
+	nfds_t np = 0;
 
-/* Starts unit @i in a worker; false when no worker could be made. */
-static bool cli_slot_start(struct cli_slot *s, size_t i,
-			   const struct cli_job_ops *ops, void *ctx,
-			   bool trace)
-{
-	s->out = cli_memfd("aacc-out");
-	s->err = cli_memfd("aacc-err");
-	s->res = cli_memfd("aacc-res");
-	if (s->out < 0 || s->err < 0 || s->res < 0) {
-		cli_slot_close(s);
-		return false;
+	for (long k = 0; k < nw; k++) {
+		if (!ws[k].pid || !ws[k].busy)
+			continue;
+		pf[np].fd = ws[k].res;
+		pf[np].events = POLLIN;
+		pf[np].revents = 0;
+		map[np++] = k;
 	}
-	fflush(stdout);
-	fflush(stderr);
-	s->pid = fork();
-	if (s->pid < 0) {
-		s->pid = 0;
-		cli_slot_close(s);
-		return false;
-	}
-	if (s->pid == 0) {
-		struct cli_result res = { 0 };
-
-		if (dup2(s->out, STDOUT_FILENO) < 0 ||
-		    dup2(s->err, STDERR_FILENO) < 0)
-			_exit(3);
-		ops->run(ctx, i, &res);
-		fflush(stdout);
-		fflush(stderr);
-		cli_result_send(s->res, &res);
-		_exit(0);
-	}
-	s->started = true;
-	if (trace)
-		fprintf(stderr, "JOBS: unit %zu started in worker %ld\n", i,
-			(long)s->pid);
-	return true;
-}
-
-/* Waits for one worker and marks its slot done; false when there is
- * none to wait for.
- */
-static bool cli_reap_one(struct cli_slot *slots, size_t n, bool trace)
-{
-	int status;
-	pid_t pid;
-
-	do
-		pid = waitpid(-1, &status, 0);
-	while (pid < 0 && errno == EINTR);
-	if (pid <= 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (slots[i].pid == pid) {
-			slots[i].pid = 0;
-			slots[i].status = status;
-			slots[i].done = true;
-			if (trace)
-				fprintf(stderr,
-					"JOBS: unit %zu finished in worker %ld\n",
-					i, (long)pid);
-			return true;
+	while (np && poll(pf, np, -1) < 0) {
+		if (errno != EINTR) {
+			np = 0;
+			break;
 		}
 	}
-	return true;
-}
+	for (nfds_t i = 0; i < np; i++) {
+		struct cli_worker *w = &ws[map[i]];
 
-/* The result of finished unit @i, with its captured output copied. */
-static void cli_slot_collect(struct cli_slot *s, size_t i,
-			     struct cli_result *res)
-{
-	cli_copy_out(s->out, stdout);
-	cli_copy_out(s->err, stderr);
-	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0 ||
-	    !cli_result_receive(s->res, res)) {
-		cli_result_free(res);
-		if (WIFSIGNALED(s->status))
-			fprintf(stderr,
-				"Error: the worker compiling unit %zu was killed by signal %d\n",
-				i, WTERMSIG(s->status));
-		else
-			fprintf(stderr,
-				"Error: the worker compiling unit %zu failed\n",
-				i);
-		res->rc = 1;
+		if (!pf[i].revents)
+			continue;
+		if (!cli_worker_receive(w, done, n))
+			cli_worker_lost(w, done);
+		else if (trace)
+			fprintf(stderr, "JOBS: input %zu done by worker %ld\n",
+				w->unit + 1, (long)w->pid);
 	}
-	cli_slot_close(s);
+	free(pf);
+	free(map);
 }
 
 void cli_jobs_run(size_t n, long jobs, bool trace,
 		  const struct cli_job_ops *ops, void *ctx)
 {
-	struct cli_slot *slots;
+	struct cli_worker *ws;
+	struct cli_done *done;
 	size_t next = 0, emit = 0;
-	long running = 0;
+	long nw = 0;
 	bool stop = false;
 
 	if (jobs <= 1 || n <= 1) {
 		cli_run_serial(n, ops, ctx);
 		return;
 	}
-	slots = xcalloc(n, sizeof(*slots));
-	for (size_t i = 0; i < n; i++)
-		slots[i].out = slots[i].err = slots[i].res = -1;
+	ws = xcalloc((size_t)jobs, sizeof(*ws));
+	done = xcalloc(n, sizeof(*done));
+	while (nw < jobs && cli_worker_start(ws, nw, ops, ctx))
+		nw++;
 	while (emit < n && !stop) {
-		struct cli_result res = { 0 };
+		struct cli_done *d = &done[emit];
 
-		while (running < jobs && next < n) {
-			if (!cli_slot_start(&slots[next], next, ops, ctx,
-					    trace))
-				break;
-			next++;
-			running++;
-		}
-		if (!slots[emit].started) {
-			/* no worker could be made: run it here */
-			ops->run(ctx, emit, &res);
-			fflush(stdout);
-			next = next > emit + 1 ? next : emit + 1;
-		} else {
-			while (!slots[emit].done) {
-				if (!cli_reap_one(slots, n, trace)) {
-					slots[emit].done = true;
-					slots[emit].status = 3 << 8;
-					break;
-				}
-				running--;
+		if (!d->ready) {
+			if (cli_dispatch(ws, nw, &next, n, trace)) {
+				cli_collect(ws, nw, done, n, trace);
+				continue;
 			}
-			cli_slot_collect(&slots[emit], emit, &res);
+			/* no worker left: run it here */
+			ops->run(ctx, emit, &d->res);
+			fflush(stdout);
+			d->ready = true;
 		}
-		stop = ops->emit(ctx, emit, &res);
-		cli_result_free(&res);
+		if (d->out_len)
+			fwrite(d->out, 1, d->out_len, stdout);
+		fflush(stdout);
+		if (d->err_len)
+			fwrite(d->err, 1, d->err_len, stderr);
+		fflush(stderr);
+		stop = ops->emit(ctx, emit, &d->res);
+		free(d->out);
+		free(d->err);
+		cli_result_free(&d->res);
 		emit++;
+		cli_dispatch(ws, nw, &next, n, trace);
 	}
-	/* --abort-on-error: the units after the failure are dropped. */
+	/* after --abort-on-error the units still running are dropped */
+	for (long k = 0; k < nw; k++)
+		cli_worker_stop(&ws[k], stop);
 	for (size_t i = emit; i < n; i++) {
-		if (slots[i].pid > 0) {
-			kill(slots[i].pid, SIGKILL);
-			waitpid(slots[i].pid, NULL, 0);
-		}
-		cli_slot_close(&slots[i]);
+		free(done[i].out);
+		free(done[i].err);
+		cli_result_free(&done[i].res);
 	}
-	free(slots);
+	free(done);
+	free(ws);
 }
