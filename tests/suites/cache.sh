@@ -221,6 +221,24 @@ expect "file as location: exit 1" test $rc -eq 1
 expect "file as location: message" \
 	has "Failed setting up policy cache ($T/notadir): Not a directory"
 
+# read-only locations: used when the primary lacks the entry, reported
+# in 3.0.8's words; a rewrite goes to the primary only
+rm -rf "$T/ro" "$T/pr"
+touch -d '2022-01-01' prof inc/abstractions/mine
+"$P" $A -Q -W -L "$T/ro" prof > got.out 2> got.err
+cp "$T/ro/$id/prof" ro.saved
+"$P" $A -k -Q -W -L "$T/pr,$T/ro,$T/none" prof > got.out 2> got.err
+expect "read-only location: lines as 3.0.8" test "$(cat got.err)" = \
+	"Cache: added primary location '$T/pr'
+Warning from stdin (line 1): Cache: added readonly location '$T/ro'
+Warning from stdin (line 1): Cache: failed to add read only location '$T/none', does not contain valid cache directory for the specified feature set
+Cache hit: $T/ro/$id/prof"
+touch -d '2022-01-02' prof
+"$P" $A -k -Q -W -L "$T/pr,$T/ro" prof > got.out 2> got.err
+expect "read-only location: stale entry rewritten in the primary" \
+	has "Wrote cache: $T/pr/$id/prof"
+expect "read-only location: left untouched" cmp -s ro.saved "$T/ro/$id/prof"
+
 # a failed write only warns, as 3.0.8 does, and leaves no temporary file
 "$P" $A -Q -W -L "$T/c" prof > got.out 2> got.err
 rm -f "$entry"
