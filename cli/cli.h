@@ -103,9 +103,11 @@ struct cli {
 	const struct features *kernel_features; /* -M, --kernel-features, -m */
 	const struct features *policy_features; /* -M, --policy-features */
 	const struct features *override_abi;	/* --override-policy-abi */
-	const char *kernel_features_path; /* file of the last -M/--kernel-features */
-	const char *kernel_features_str;  /* or the -m string, if that was last */
-	const char *unsupported; /* a newer option we reject when run */
+	const char *kernel_features_path;	/* file of the last
+						   -M/--kernel-features */
+	const char
+		*kernel_features_str; /* or the -m string, if that was last */
+	const char *unsupported;      /* a newer option we reject when run */
 };
 
 /**
@@ -266,8 +268,8 @@ struct cli_load {
 	const char *progname;
 	const uint8_t *data; /* the unit's bytes, as -S prints them */
 	size_t len;
-	bool replace; /* .replace rather than .load */
-	bool verbose; /* -v success lines */
+	bool replace;	   /* .replace rather than .load */
+	bool verbose;	   /* -v success lines */
 	const char *label; /* cache file or -B input: "Cached ..." lines */
 };
 

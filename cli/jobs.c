@@ -170,8 +170,8 @@ static void cli_worker_main(int cmd, int res, const struct cli_job_ops *ops,
 	    dup2(err, STDERR_FILENO) < 0)
 		_exit(3);
 	while (cli_read_all(cmd, &unit, sizeof(unit))) {
-		struct cli_result r = { 0 };
-		struct cli_wire w = { 0 };
+		struct cli_result r = {0};
+		struct cli_wire w = {0};
 		char *o, *e;
 		bool ok;
 
@@ -325,11 +325,10 @@ static void cli_worker_lost(struct cli_worker *w, struct cli_done *done)
 	cli_worker_stop(w, true);
 }
 
-static void cli_run_serial(size_t n, const struct cli_job_ops *ops,
-			   void *ctx)
+static void cli_run_serial(size_t n, const struct cli_job_ops *ops, void *ctx)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct cli_result res = { 0 };
+		struct cli_result res = {0};
 		bool stop;
 
 		ops->run(ctx, i, &res);
@@ -342,8 +341,8 @@ static void cli_run_serial(size_t n, const struct cli_job_ops *ops,
 }
 
 /* Hands out units to idle workers; false when no worker is left. */
-static bool cli_dispatch(struct cli_worker *ws, long nw, size_t *next,
-			 size_t n, bool trace)
+static bool cli_dispatch(struct cli_worker *ws, long nw, size_t *next, size_t n,
+			 bool trace)
 {
 	bool alive = false;
 

@@ -234,7 +234,8 @@ static void cli_success_lines(const struct cli_blob *v, size_t i, size_t j,
 	size_t top = 0;
 
 	for (size_t x = i; x <= j; x++) {
-		while (top && (x == j || v[x].depth <= v[stack[top - 1]].depth)) {
+		while (top &&
+		       (x == j || v[x].depth <= v[stack[top - 1]].depth)) {
 			top--;
 			fprintf(out, "%s succeeded for \"%s\".\n", verb,
 				cli_last_component(v[stack[top]].name));
@@ -274,8 +275,8 @@ int cli_load_unit(const struct cli_kernel *k, struct arena *a,
 				strerror(-rc));
 		else
 			fprintf(err, "%s: Unable to %s \"%s\".  %s\n",
-				l->progname, l->replace ? "replace" : "add",
-				"", cli_kernel_reason(a, -rc));
+				l->progname, l->replace ? "replace" : "add", "",
+				cli_kernel_reason(a, -rc));
 		return -rc;
 	}
 	while (i < n) {
@@ -308,10 +309,9 @@ int cli_load_unit(const struct cli_kernel *k, struct arena *a,
 			return rc;
 		}
 		if (l->verbose && !l->label)
-			cli_success_lines(v, i, j,
-					  l->replace ? "Replacement" :
-						       "Addition",
-					  out);
+			cli_success_lines(
+				v, i, j,
+				l->replace ? "Replacement" : "Addition", out);
 		i = j;
 	}
 	if (l->verbose && l->label)

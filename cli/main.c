@@ -43,7 +43,7 @@ struct cli_run {
 	size_t nitems, capitems;
 	struct aa_features *kf; /* kernel features (libapparmor), or NULL */
 	struct cli_kernel kernel;
-	bool loading;		/* kernel writes (or -Q success lines) */
+	bool loading; /* kernel writes (or -Q success lines) */
 	struct cache_cfg cache_cfg;
 	struct cache *cache; /* NULL: no caching */
 	int rc;		     /* exit status of the last failure */
@@ -61,8 +61,8 @@ static void cli_fail(struct cli_run *r, int rc)
 
 static bool cli_is_load_action(const struct cli *c)
 {
-	return !(c->actions & ~(unsigned)(CLI_ACT_ADD | CLI_ACT_REPLACE |
-					  CLI_ACT_REMOVE));
+	return !(c->actions &
+		 ~(unsigned)(CLI_ACT_ADD | CLI_ACT_REPLACE | CLI_ACT_REMOVE));
 }
 
 /* Whether the units only need the front end: no blob is made. */
@@ -196,9 +196,10 @@ static void cli_override_ns(const struct cli_run *r, struct cu *cu,
 
 	for (struct ir_profile *p = pol->profiles; p; p = p->next) {
 		if (p->ns && strcmp(p->ns, c->ns) != 0)
-			diag_warn(cu, WARN_OVERRIDE, p->loc,
-				  "%s: -n %s overriding policy specified namespace :%s:",
-				  c->progname, c->ns, p->ns);
+			diag_warn(
+				cu, WARN_OVERRIDE, p->loc,
+				"%s: -n %s overriding policy specified namespace :%s:",
+				c->progname, c->ns, p->ns);
 		p->ns = arena_intern(cu->arena, c->ns);
 	}
 }
@@ -281,16 +282,16 @@ static void cli_compile(const struct cli_run *r, struct cu *cu,
 			struct cli_result *res)
 {
 	const struct cli *c = r->c;
-	struct be_options bo = { 0 };
-	struct be_result out = { 0 };
+	struct be_options bo = {0};
+	struct be_result out = {0};
 	const char **inputs = NULL;
 	struct cache *cache = complain ? NULL : r->cache;
 	const char *entry = NULL;
 	FILE *f;
 
 	bo.kernel = c->kernel_features;
-	bo.policy = c->policy_features ? c->policy_features
-				       : c->kernel_features;
+	bo.policy =
+		c->policy_features ? c->policy_features : c->kernel_features;
 	bo.force_complain = c->complain || complain;
 	bo.extension_downgrade = c->extension_downgrade;
 	if (cache && cu->arg && cu->nfiles) {
@@ -310,9 +311,9 @@ static void cli_compile(const struct cli_run *r, struct cu *cu,
 			res->has_data = true;
 			res->cached = true;
 			if (cache_dir(cache))
-				res->label = arena_sprintf(cu->arena, "%s/%s",
-							   cache_dir(cache),
-							   entry);
+				res->label =
+					arena_sprintf(cu->arena, "%s/%s",
+						      cache_dir(cache), entry);
 			else
 				res->label = (char *)entry;
 			res->label = strdup(res->label);
@@ -397,8 +398,8 @@ static void cli_binary_unit(const struct cli_run *r, const char *path,
 /* One compilation unit: @arg as typed (NULL for stdin), @path the file
  * to read (NULL for stdin).
  */
-static void cli_unit(const struct cli_run *r, const char *arg,
-		     const char *path, struct cli_result *res)
+static void cli_unit(const struct cli_run *r, const char *arg, const char *path,
+		     struct cli_result *res)
 {
 	const struct cli *c = r->c;
 	struct cu_opts uopts = r->opts;
@@ -419,7 +420,7 @@ static void cli_unit(const struct cli_run *r, const char *arg,
 		uopts.complain = true;
 	cu = cu_create(&uopts, arg);
 	if (!path) {
-		struct src_loc nowhere = { UINT32_MAX, 0, 0 };
+		struct src_loc nowhere = {UINT32_MAX, 0, 0};
 
 		if (c->write_cache)
 			diag_warn(
@@ -444,14 +445,15 @@ static void cli_unit(const struct cli_run *r, const char *arg,
 	free(text);
 	if (err == 0 && diag_error_count(cu) == 0) {
 		if (complain && r->cache && c->write_cache) {
-			struct src_loc end = { 0, 0, 0 };
+			struct src_loc end = {0, 0, 0};
 
 			end.line = 1;
 			for (size_t i = 0; i < cu->files[0].len; i++)
 				end.line += cu->files[0].text[i] == '\n';
-			diag_warn(cu, WARN_CACHE, end,
-				  "Caching disabled for: '%s' due to force complain",
-				  cli_entry_name(path));
+			diag_warn(
+				cu, WARN_CACHE, end,
+				"Caching disabled for: '%s' due to force complain",
+				cli_entry_name(path));
 		}
 		if (!(c->actions & CLI_ACT_PREPROCESS))
 			cli_act(r, cu, pol, complain, res);
@@ -498,7 +500,7 @@ static int cli_load_result(struct cli_run *r, struct cli_result *res)
 
 	if (res->remove) {
 		const char **fq = NULL, **names = NULL;
-		struct cli_remove rm = { 0 };
+		struct cli_remove rm = {0};
 		size_t n = 0;
 
 		for (size_t off = 0; off < res->len; n++) {
@@ -521,7 +523,7 @@ static int cli_load_result(struct cli_run *r, struct cli_result *res)
 		rm.verbose = c->verbose;
 		rc = cli_remove_names(&r->kernel, a, &rm, stdout, stderr);
 	} else {
-		struct cli_load l = { 0 };
+		struct cli_load l = {0};
 
 		l.progname = c->progname;
 		l.data = res->data;
@@ -547,9 +549,11 @@ static bool cli_job_emit(void *ctx, size_t i, struct cli_result *res)
 		rc = it->rc;
 	} else if (!rc && res->has_data) {
 		if (c->actions & CLI_ACT_STDOUT) {
-			if (fwrite(res->data, 1, res->len, stdout) != res->len ||
+			if (fwrite(res->data, 1, res->len, stdout) !=
+				    res->len ||
 			    fflush(stdout) != 0) {
-				fprintf(stderr, "%s: Unable to write to stdout\n",
+				fprintf(stderr,
+					"%s: Unable to write to stdout\n",
 					c->progname);
 				rc = 1;
 			}
@@ -557,10 +561,10 @@ static bool cli_job_emit(void *ctx, size_t i, struct cli_result *res)
 			cli_obuf_add(r, res->data, res->len);
 		} else if (r->loading) {
 			rc = cli_load_result(r, res);
-			if (rc && res->cached && r->cache &&
-			    !c->binary && !c->skip_bad_cache_rebuild) {
+			if (rc && res->cached && r->cache && !c->binary &&
+			    !c->skip_bad_cache_rebuild) {
 				/* the kernel refused a cached blob: rebuild */
-				struct cli_result again = { 0 };
+				struct cli_result again = {0};
 
 				r->rebuild = true;
 				cli_unit(r, it->arg, it->path, &again);
@@ -589,8 +593,7 @@ static void cli_add_item(struct cli_run *r, const char *arg, const char *path,
 
 	if (r->nitems == r->capitems) {
 		r->capitems = r->capitems ? 2 * r->capitems : 16;
-		r->items = xrealloc(r->items,
-				    r->capitems * sizeof(*r->items));
+		r->items = xrealloc(r->items, r->capitems * sizeof(*r->items));
 	}
 	it = &r->items[r->nitems++];
 	it->arg = arg;
@@ -607,9 +610,8 @@ static void cli_dir(struct cli_run *r, const char *dir)
 	int n, bad = 0;
 	const char *err;
 
-	err = arena_sprintf(a,
-			    "There was an error while loading profiles from %s\n",
-			    dir);
+	err = arena_sprintf(
+		a, "There was an error while loading profiles from %s\n", dir);
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
 		cli_add_item(r, dir, NULL, err, errno ? errno : 1);
@@ -657,16 +659,19 @@ static void cli_operand(struct cli_run *r, const char *arg)
 
 		if (e == ENOENT)
 			cli_add_item(r, arg, NULL,
-				     arena_sprintf(a,
-						   "File %s not found, skipping...\n",
-						   arg),
+				     arena_sprintf(
+					     a,
+					     "File %s not found, skipping...\n",
+					     arg),
 				     e);
 		else
-			cli_add_item(r, arg, NULL,
-				     arena_sprintf(a,
-						   "Error: Could not read profile %s: %s.\n",
-						   arg, strerror(e)),
-				     e);
+			cli_add_item(
+				r, arg, NULL,
+				arena_sprintf(
+					a,
+					"Error: Could not read profile %s: %s.\n",
+					arg, strerror(e)),
+				e);
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
@@ -695,8 +700,8 @@ static const struct features *cli_features_from_aa(struct cli *c,
 
 	if (fd < 0)
 		return NULL;
-	if (aa_features_write_to_fd(kf, fd) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0 || cli_read_fd(fd, &text, &len) < 0 ||
+	if (aa_features_write_to_fd(kf, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    cli_read_fd(fd, &text, &len) < 0 ||
 	    feat_parse(c->arena, text, len, &f, &err) < 0)
 		f = NULL;
 	free(text);
@@ -712,9 +717,9 @@ static struct aa_features *cli_kernel_features(struct cli *c)
 	aa_features *kf = NULL;
 
 	if (c->kernel_features_str) {
-		if (aa_features_new_from_string(&kf, c->kernel_features_str,
-						strlen(c->kernel_features_str)) <
-		    0)
+		if (aa_features_new_from_string(
+			    &kf, c->kernel_features_str,
+			    strlen(c->kernel_features_str)) < 0)
 			return NULL;
 		return kf;
 	}
@@ -768,9 +773,9 @@ static int cli_open_run(struct cli_run *r)
 	if (c->purge_cache)
 		return cache_purge(&r->cache_cfg) < 0 ? 1 : -1;
 	r->loading = cli_is_load_action(c) && !cli_check_only(c);
-	want_cache = !r->cache_cfg.off &&
-		     (!r->cache_cfg.skip_read || r->cache_cfg.write ||
-		      r->cache_cfg.show);
+	want_cache =
+		!r->cache_cfg.off && (!r->cache_cfg.skip_read ||
+				      r->cache_cfg.write || r->cache_cfg.show);
 	if (c->print_cache_dir || want_cache || !cli_check_only(c))
 		r->kf = cli_kernel_features(c);
 	if (!r->kf && (c->print_cache_dir || want_cache ||
@@ -860,9 +865,9 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 
 int main(int argc, char **argv)
 {
-	static const struct cli_job_ops ops = { cli_job_run, cli_job_emit };
+	static const struct cli_job_ops ops = {cli_job_run, cli_job_emit};
 	struct cli c;
-	struct cli_run r = { 0 };
+	struct cli_run r = {0};
 	int first = argc, rc;
 
 	cli_init(&c, argv[0], arena_create());
@@ -882,8 +887,8 @@ int main(int argc, char **argv)
 		cli_add_item(&r, NULL, NULL, NULL, 0);
 	for (int i = first; i < argc; i++)
 		cli_operand(&r, argv[i]);
-	cli_jobs_run(r.nitems, cli_jobs_count(&c, r.nitems), c.debug_jobs,
-		     &ops, &r);
+	cli_jobs_run(r.nitems, cli_jobs_count(&c, r.nitems), c.debug_jobs, &ops,
+		     &r);
 	cli_write_ofile(&r);
 	fflush(stdout);
 	free(r.obuf);

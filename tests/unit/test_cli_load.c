@@ -25,9 +25,9 @@
 /* Appends one blob for profile @name (namespace @ns or NULL). */
 static size_t put_blob(uint8_t *p, const char *ns, const char *name)
 {
-	static const uint8_t hdr[16] = { 0x04, 0x08, 0x00, 'v', 'e', 'r',
-					 's',  'i',  'o',  'n', 0x00, 0x02,
-					 0x07, 0x20, 0x20, 0x00 };
+	static const uint8_t hdr[16] = {0x04, 0x08, 0x00, 'v', 'e',  'r',
+					's',  'i',  'o',  'n', 0x00, 0x02,
+					0x07, 0x20, 0x20, 0x00};
 	static const char prof[] = "\x04\x08\x00profile\x00\x07";
 	size_t n = 0, l;
 
@@ -117,8 +117,8 @@ static void test_refusal_reasons_and_exit_status(void **state)
 static char *verbose_lines(const uint8_t *buf, size_t len, bool set_load)
 {
 	struct arena *a = arena_create();
-	struct cli_kernel k = { NULL, set_load };
-	struct cli_load l = { 0 };
+	struct cli_kernel k = {NULL, set_load};
+	struct cli_load l = {0};
 	char *text = NULL;
 	size_t tl = 0;
 	FILE *out = open_memstream(&text, &tl);
@@ -148,12 +148,11 @@ static void test_success_lines_put_children_before_parent(void **state)
 	len += put_blob(buf + len, NULL, "c");
 	for (int s = 0; s < 2; s++) {
 		text = verbose_lines(buf, len, s);
-		assert_string_equal(text,
-				    "Replacement succeeded for \"x\".\n"
-				    "Replacement succeeded for \"h2\".\n"
-				    "Replacement succeeded for \"y\".\n"
-				    "Replacement succeeded for \"b\".\n"
-				    "Replacement succeeded for \"c\".\n");
+		assert_string_equal(text, "Replacement succeeded for \"x\".\n"
+					  "Replacement succeeded for \"h2\".\n"
+					  "Replacement succeeded for \"y\".\n"
+					  "Replacement succeeded for \"b\".\n"
+					  "Replacement succeeded for \"c\".\n");
 		free(text);
 	}
 }
@@ -190,17 +189,17 @@ static size_t read_replace(const char *dir, uint8_t *buf, size_t cap)
 	return n;
 }
 
-static void load_into(const char *dir, const char *features,
-		      const uint8_t *buf, size_t len)
+static void load_into(const char *dir, const char *features, const uint8_t *buf,
+		      size_t len)
 {
 	struct arena *a = arena_create();
 	struct cli_kernel k;
-	struct cli_load l = { 0 };
+	struct cli_load l = {0};
 	aa_features *kf = NULL;
 
-	assert_int_equal(aa_features_new_from_string(&kf, features,
-						     strlen(features)),
-			 0);
+	assert_int_equal(
+		aa_features_new_from_string(&kf, features, strlen(features)),
+		0);
 	assert_int_equal(cli_kernel_open(&k, kf, dir), 0);
 	l.progname = "apparmor_parser";
 	l.data = buf;
@@ -302,7 +301,7 @@ static bool order_emit(void *ctx, size_t i, struct cli_result *res)
 
 static void test_jobs_emit_in_input_order_and_stop(void **state)
 {
-	static const struct cli_job_ops ops = { order_run, order_emit };
+	static const struct cli_job_ops ops = {order_run, order_emit};
 	struct order_ctx o;
 
 	(void)state;
@@ -325,8 +324,7 @@ int main(void)
 		cmocka_unit_test(
 			test_blob_split_refuses_a_buffer_without_header),
 		cmocka_unit_test(test_refusal_reasons_and_exit_status),
-		cmocka_unit_test(
-			test_success_lines_put_children_before_parent),
+		cmocka_unit_test(test_success_lines_put_children_before_parent),
 		cmocka_unit_test(test_set_load_writes_a_unit_at_once),
 		cmocka_unit_test(test_without_set_load_each_profile_is_a_write),
 		cmocka_unit_test(test_jobs_count),
