@@ -57,6 +57,12 @@ enum cli_opt_flag {
 			CLI_O_MINIMIZE | CLI_O_DIFF_ENCODE,
 };
 
+/* -D debugging dumps this parser prints (bits of struct cli's dump, at
+ * the index of the name in opts.c's table).
+ */
+#define CLI_DUMP_STATS (1u << 4)     /* "stats" */
+#define CLI_DUMP_DFA_STATS (1u << 7) /* "dfa-stats" */
+
 /* Everything the command line and the config file can set. */
 struct cli {
 	const char *progname;	     /* argv[0] as invoked */

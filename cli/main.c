@@ -276,6 +276,23 @@ static const char *cli_entry_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* -D stats, -D dfa-stats: one line per unit on stderr, in this
+ * parser's own format.
+ */
+static void cli_dump_stats(struct cu *cu, const struct be_result *out,
+			   const struct cli_result *res)
+{
+	struct cli_blob *v;
+	size_t n = 0;
+
+	if (res->len)
+		cli_blob_split(cu->arena, res->data, res->len, &v, &n);
+	fprintf(stderr,
+		"Stats for %s: %zu profiles, %u DFA states written, %llu built before minimization, %zu bytes\n",
+		cu->arg ? cu->arg : "stdin", n, out->states_total,
+		(unsigned long long)out->states_built, res->len);
+}
+
 /* Compile @pol (or take it from the cache) into res->data. */
 static void cli_compile(const struct cli_run *r, struct cu *cu,
 			const struct ir_policy *pol, bool complain,
@@ -336,6 +353,8 @@ static void cli_compile(const struct cli_run *r, struct cu *cu,
 		return;
 	}
 	res->has_data = true;
+	if (c->dump & (CLI_DUMP_STATS | CLI_DUMP_DFA_STATS))
+		cli_dump_stats(cu, &out, res);
 	if (cache && entry && c->write_cache)
 		cache_write(cache, cu, entry, inputs, cu->nfiles, res->data,
 			    res->len);

@@ -926,7 +926,7 @@ static void cli_usage(const struct cli *c, FILE *out)
 		"-V, --version\t\tDisplay version info and exit\n"
 		"-d [n], --debug \tDump the checked IR, or -djobs: trace job control\n"
 		"-p, --preprocess\tDump preprocessed profile\n"
-		"-D [n], --dump\t\tDump internal info for debugging (accepted; implies -T;\n\t\t\tvariables is refused: no variable dump yet)\n"
+		"-D [n], --dump\t\tDump internal info for debugging (implies -T; stats and\n\t\t\tdfa-stats print a line per input; variables is refused)\n"
 		"-O [n], --Optimize\tControl dfa optimizations (accepted; no effect: always minimized)\n"
 		"-h [cmd], --help[=cmd]  Display this text or info about cmd\n"
 		"-j n, --jobs n\t\tSet the number of compile workers (N, 0, auto, xK, max)\n"

@@ -215,5 +215,17 @@ check accepted_optimize_dump 0 "pf$nl" "" --config-file=empty.conf \
 	-O no-expr-simplify -O minimize -D dfa-stats -D rule-exprs -j x2 \
 	--max-jobs=4 -N pf
 
+# -D stats: one line per input on stderr, in our own format; implies -T
+"$P" --config-file=empty.conf -M "$F" -QK -D stats pf > got.out 2> got.err
+rc=$?
+n=$((n + 1))
+if [ $rc = 0 ] && ! [ -s got.out ] && grep -qE \
+	'^Stats for pf: 1 profiles, [0-9]+ DFA states written, [0-9]+ built before minimization, [0-9]+ bytes$' \
+	got.err; then
+	echo "ok dump_stats"
+else
+	fail=$((fail + 1)); echo "FAIL dump_stats: exit $rc"; cat got.err
+fi
+
 echo "cli_p0: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
