@@ -388,6 +388,36 @@ static void cli_act(const struct cli_run *r, struct cu *cu,
 	cli_compile(r, cu, pol, complain, res);
 }
 
+/* -B -R: remove the top-level profiles the blobs name. */
+static void cli_binary_remove(const char *buf, size_t len,
+			      struct cli_result *res)
+{
+	struct arena *a = arena_create();
+	struct cli_blob *v;
+	size_t n = 0;
+	FILE *f;
+
+	res->remove = true;
+	res->has_data = true;
+	if (len && cli_blob_split(a, (const uint8_t *)buf, len, &v, &n) < 0)
+		n = 0;
+	f = open_memstream((char **)&res->data, &res->len);
+	for (size_t i = 0; f && i < n; i++) {
+		if (v[i].depth || !v[i].name[0])
+			continue;
+		if (v[i].ns)
+			fprintf(f, ":%s://%s", v[i].ns, v[i].name);
+		else
+			fputs(v[i].name, f);
+		fputc('\0', f);
+		fputs(v[i].name, f);
+		fputc('\0', f);
+	}
+	if (f)
+		fclose(f);
+	arena_destroy(a);
+}
+
 /* -B: the operand's bytes are the blobs. */
 static void cli_binary_unit(const struct cli_run *r, const char *path,
 			    struct cli_result *res)
@@ -406,7 +436,11 @@ static void cli_binary_unit(const struct cli_run *r, const char *path,
 		res->rc = -err;
 		return;
 	}
-	(void)r;
+	if (r->c->actions & CLI_ACT_REMOVE) {
+		cli_binary_remove(buf, len, res);
+		free(buf);
+		return;
+	}
 	res->data = (uint8_t *)buf;
 	res->len = len;
 	res->has_data = true;

@@ -270,6 +270,14 @@ else
 	bad "binary_refused (exit $rc)" err.txt
 fi
 
+capture out.txt err.txt $A -M "$F" -f pipefs -B -R p3.bin
+printf 'a\000b\000c\000:aa://q\000:zz://q\000' > want.rm
+if cmp -s cap.bin want.rm && ! [ -s err.txt ]; then
+	ok binary_remove_names_top_level_profiles
+else
+	bad binary_remove_names_top_level_profiles cap.bin want.rm err.txt
+fi
+
 # 10. A cached load writes the cache file's bytes and names the file
 mkdir cache
 "$P" --config-file=empty.conf -M "$F" -Q -W -L cache -r p1 2> err.txt
