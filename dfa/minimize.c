@@ -324,10 +324,14 @@ out:
  * keeps about ten words per transition, and its page faults dominated.
  * Moore's refinement needs a few words per state instead: each round
  * gives every useful state the block of its signature (its block, then
- * label and target block of each transition to a useful state), found
- * by hashing with one representative per block, so rows are read in
- * place; the block count stops growing exactly when the partition is
- * stable. A round reads every transition once and the blocks of a few
+ * label and target block of each transition to a useful state), read in
+ * place and told apart by a 64-bit hash; the block count stops growing
+ * exactly when the partition is stable. A collision can only merge
+ * blocks, so the stable partition is coarser than or equal to the exact
+ * one; one exact pass then checks it is a congruence (then it is the
+ * coarsest, i.e. the exact one); when it is not, Valmari's algorithm
+ * refines it (or the accept values, should a collision have merged two
+ * of them). A round reads every transition once and the blocks of a few
  * thousand states stay in cache, but the number of rounds is the depth
  * of the deepest distinction, so after MOORE_MAX_ROUNDS rounds the
  * partition reached (coarser than the final one) becomes the initial
@@ -339,26 +343,41 @@ struct moore {
 	const struct dfa_raw *r; /* the automaton */
 	uint32_t *blk; /* block per state, UINT32_MAX when useless */
 	uint32_t *nxt; /* block per state in the round being computed */
-	uint64_t *tab; /* hash << 32 | representative + 1 */
+	struct {
+		uint64_t h; /* signature hash, odd; 0 when empty */
+		uint32_t id; /* its block */
+	} *tab;
 	size_t cap; /* power of two, at least twice the states */
 };
 
-static uint32_t moore_hash(const struct moore *mo, uint32_t s)
+static uint64_t mix64(uint64_t h, uint64_t x)
+{
+	h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* 64-bit hash of the signature of @s (Note [moore-minimization]). */
+static uint64_t moore_hash(const struct moore *mo, uint32_t s)
 {
 	const struct dfa_raw *r = mo->r;
-	uint32_t h = mo->blk[s] * 0x9e3779b1u;
+	const uint32_t *blk = mo->blk;
+	uint64_t h = mix64(0x2545f4914f6cdd1dull, blk[s]);
+	uint32_t lo = r->toff[s], hi = r->toff[s + 1], n = 0;
 
-	for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
-		uint32_t d = raw_target(r, s, t), b;
+	for (uint32_t t = lo; t < hi; t++) {
+		uint32_t b = blk[r->tdst[t]];
 
-		if (!d || (b = mo->blk[d]) == UINT32_MAX)
-			continue;
-		h = (h ^ (t < r->toff[s + 1] ? r->tcls[t] : DFA_SYM_OOB)) *
-		    0x01000193u;
-		h = (h ^ b) * 0x85ebca6bu;
-		h ^= h >> 13;
+		if (b != UINT32_MAX) {
+			h = mix64(h, (uint64_t)r->tcls[t] << 32 | b);
+			n++;
+		}
 	}
-	return h;
+	if (r->oob && r->oob[s] && blk[r->oob[s]] != UINT32_MAX) {
+		h = mix64(h, (uint64_t)DFA_SYM_OOB << 32 | blk[r->oob[s]]);
+		n++;
+	}
+	/* transitions to useless states are no part of the signature */
+	return mix64(h, n);
 }
 
 /* Whether @s and @q have equal signatures. */
@@ -395,38 +414,62 @@ static bool moore_equal(const struct moore *mo, uint32_t s, uint32_t q)
 	}
 }
 
-/* One round; returns the new block count. */
+/*
+ * One round; returns the new block count. States whose signatures hash
+ * alike share a block: moore_check() then verifies the result exactly.
+ */
 static uint32_t moore_round(struct moore *mo)
 {
 	const struct dfa_raw *r = mo->r;
 	uint32_t nb = 0;
 
-	memset(mo->tab, 0, mo->cap * sizeof(uint64_t));
+	memset(mo->tab, 0, mo->cap * sizeof(*mo->tab));
 	for (uint32_t s = 0; s < r->nstates; s++) {
-		uint32_t h;
+		uint64_t h;
 		size_t j;
 
 		mo->nxt[s] = UINT32_MAX;
 		if (mo->blk[s] == UINT32_MAX)
 			continue;
-		h = moore_hash(mo, s);
-		j = h & (mo->cap - 1);
-		while (mo->tab[j]) {
-			uint32_t q = (uint32_t)mo->tab[j] - 1;
-
-			if ((uint32_t)(mo->tab[j] >> 32) == h &&
-			    moore_equal(mo, s, q)) {
-				mo->nxt[s] = mo->nxt[q];
-				break;
-			}
+		h = moore_hash(mo, s) | 1;
+		j = (size_t)(h >> 17) & (mo->cap - 1);
+		while (mo->tab[j].h && mo->tab[j].h != h)
 			j = (j + 1) & (mo->cap - 1);
+		if (!mo->tab[j].h) {
+			mo->tab[j].h = h;
+			mo->tab[j].id = nb++;
 		}
-		if (mo->nxt[s] == UINT32_MAX) {
-			mo->tab[j] = (uint64_t)h << 32 | ((uint64_t)s + 1);
-			mo->nxt[s] = nb++;
-		}
+		mo->nxt[s] = mo->tab[j].id;
 	}
 	return nb;
+}
+
+/*
+ * Whether the partition in mo->blk keeps accept values apart and, with
+ * @rows, is a congruence: every state steps like the first state of its
+ * block, block for block. Moore's rounds only separate inequivalent
+ * states, even through hash collisions, so such a congruence is the
+ * coarsest one (Note [moore-minimization]).
+ */
+static bool moore_check(struct moore *mo, uint32_t nb, bool rows)
+{
+	const struct dfa_raw *r = mo->r;
+	uint32_t *rep = mo->nxt;
+
+	for (uint32_t b = 0; b < nb; b++)
+		rep[b] = UINT32_MAX;
+	for (uint32_t s = 0; s < r->nstates; s++) {
+		uint32_t b = mo->blk[s];
+
+		if (b == UINT32_MAX)
+			continue;
+		if (rep[b] == UINT32_MAX)
+			rep[b] = s;
+		else if (r->val[s] != r->val[rep[b]] ||
+			 (rows && !moore_equal(mo, s, rep[b])))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -496,6 +539,7 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 {
 	struct moore mo = { 0 };
 	uint32_t nb, rounds = 0;
+	bool exact, sound;
 
 	if (minimize_acyclic(r, blockof, &nb))
 		return nb;
@@ -505,7 +549,7 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	mo.cap = 64;
 	while (mo.cap < 2 * (size_t)r->nstates)
 		mo.cap *= 2;
-	mo.tab = xmalloc(mo.cap * sizeof(uint64_t));
+	mo.tab = xmalloc(mo.cap * sizeof(*mo.tab));
 	nb = moore_useful(r, mo.blk);
 	for (;;) {
 		uint32_t nb2 = moore_round(&mo), *t = mo.blk;
@@ -518,13 +562,18 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 		if (++rounds == MOORE_MAX_ROUNDS)
 			break;
 	}
+	exact = rounds < MOORE_MAX_ROUNDS && moore_check(&mo, nb, true);
+	/* Valmari from the blocks when they keep values apart */
+	sound = exact || moore_check(&mo, nb, false);
 	if (mo.blk != blockof) {
 		memcpy(blockof, mo.blk, r->nstates * sizeof(uint32_t));
 		mo.nxt = mo.blk;
 	}
 	free(mo.nxt);
 	free(mo.tab);
-	if (rounds == MOORE_MAX_ROUNDS) {
+	if (!sound)
+		return minimize_valmari(r, blockof);
+	if (!exact) {
 		struct dfa_raw r2 = *r;
 		uint32_t *val = xmalloc(((size_t)r->nstates + 1) *
 					sizeof(uint32_t));

@@ -188,6 +188,44 @@ static void test_min_deep_distinctions_stay_minimal(void **state)
 						       150))->v[0], 0);
 }
 
+static dfa_pat_t g1(struct dfa_ctx *c, const char *g)
+{
+	const char *err = NULL;
+	dfa_pat_t p = 0;
+
+	if (dfa_glob(c, g, strlen(g), DFA_GLOB_DEFAULT, &p, &err))
+		fail_msg("glob '%s': %s", g, err);
+	return p;
+}
+
+/*
+ * "1ab" | "2" (ab | (a[b]*c & a[b]*d)): the second branch steps into a
+ * state that never accepts (b*c & b*d loops on b), the first does not;
+ * both branches still merge, since steps into useless states are no
+ * part of a state's signature.
+ */
+static void test_min_ignores_useless_targets(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_ctx *c = f->c;
+	struct dfa_builder *b = dfa_builder_create(c);
+	struct dfa *d = NULL;
+	dfa_pat_t y = dfa_pat_union(c, g1(c, "ab"),
+				    dfa_pat_inter(c, g1(c, "a{b,bb,bbb}*c"),
+						  g1(c, "a{b,bb}*d")));
+
+	dfa_add(b, dfa_pat_union(c, g1(c, "1ab"),
+				 dfa_pat_cat(c, g1(c, "2"), y)), 0);
+	/* a cycle elsewhere keeps the acyclic pass out */
+	dfa_add(b, g1(c, "/x/**"), 1);
+	assert_int_equal(dfa_build(b, fold_ids, NULL, NULL, &d), 0);
+	assert_int_equal(dfa_step(d, DFA_START, '1'),
+			 dfa_step(d, DFA_START, '2'));
+	assert_int_equal(dfa_state_accept(d, dfa_match(d, DFA_START, "2ab",
+						       3))->v[0], 1);
+	assert_int_equal(dfa_match(d, DFA_START, "2abb", 4), DFA_DEAD);
+}
+
 int main(void)
 {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
@@ -195,6 +233,7 @@ int main(void)
 		T(test_pack_ec_only_when_smaller),
 		T(test_pack_similar_rows_densely),
 		T(test_min_deep_distinctions_stay_minimal),
+		T(test_min_ignores_useless_targets),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
