@@ -343,6 +343,7 @@ struct moore {
 	const struct dfa_raw *r; /* the automaton */
 	uint32_t *blk; /* block per state, UINT32_MAX when useless */
 	uint32_t *nxt; /* block per state in the round being computed */
+	uint32_t *size; /* states per block */
 	struct {
 		uint64_t h; /* signature hash, odd; 0 when empty */
 		uint32_t id; /* its block */
@@ -418,11 +419,16 @@ static bool moore_equal(const struct moore *mo, uint32_t s, uint32_t q)
  * One round; returns the new block count. States whose signatures hash
  * alike share a block: moore_check() then verifies the result exactly.
  */
-static uint32_t moore_round(struct moore *mo)
+static uint32_t moore_round(struct moore *mo, uint32_t nb0)
 {
 	const struct dfa_raw *r = mo->r;
 	uint32_t nb = 0;
 
+	/* a block of one state stays one: no need to hash it */
+	memset(mo->size, 0, (size_t)nb0 * sizeof(uint32_t));
+	for (uint32_t s = 0; s < r->nstates; s++)
+		if (mo->blk[s] != UINT32_MAX)
+			mo->size[mo->blk[s]]++;
 	memset(mo->tab, 0, mo->cap * sizeof(*mo->tab));
 	for (uint32_t s = 0; s < r->nstates; s++) {
 		uint64_t h;
@@ -431,6 +437,10 @@ static uint32_t moore_round(struct moore *mo)
 		mo->nxt[s] = UINT32_MAX;
 		if (mo->blk[s] == UINT32_MAX)
 			continue;
+		if (mo->size[mo->blk[s]] == 1) {
+			mo->nxt[s] = nb++;
+			continue;
+		}
 		h = moore_hash(mo, s) | 1;
 		j = (size_t)(h >> 17) & (mo->cap - 1);
 		while (mo->tab[j].h && mo->tab[j].h != h)
@@ -550,9 +560,10 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	while (mo.cap < 2 * (size_t)r->nstates)
 		mo.cap *= 2;
 	mo.tab = xmalloc(mo.cap * sizeof(*mo.tab));
+	mo.size = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
 	nb = moore_useful(r, mo.blk);
 	for (;;) {
-		uint32_t nb2 = moore_round(&mo), *t = mo.blk;
+		uint32_t nb2 = moore_round(&mo, nb), *t = mo.blk;
 
 		mo.blk = mo.nxt;
 		mo.nxt = t;
@@ -571,6 +582,7 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	}
 	free(mo.nxt);
 	free(mo.tab);
+	free(mo.size);
 	if (!sound)
 		return minimize_valmari(r, blockof);
 	if (!exact) {
