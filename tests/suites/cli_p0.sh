@@ -215,6 +215,18 @@ check accepted_optimize_dump 0 "pf$nl" "" --config-file=empty.conf \
 	-O no-expr-simplify -O minimize -D dfa-stats -D rule-exprs -j x2 \
 	--max-jobs=4 -N pf
 
+# -C: complain-mode blobs, never cached
+"$P" --config-file=empty.conf -M "$F" -QKS pf > e.bin
+"$P" --config-file=empty.conf -M "$F" -C -QKS pf > cm.bin
+"$P" --config-file=empty.conf -M "$F" -C -Q -W -L "$T/cm" -r pf
+n=$((n + 1))
+if [ -s cm.bin ] && ! cmp -s e.bin cm.bin &&
+	[ -z "$(find cm -type f -name pf 2>/dev/null)" ]; then
+	echo "ok complain_option"
+else
+	fail=$((fail + 1)); echo "FAIL complain_option"
+fi
+
 # -D stats: one line per input on stderr, in our own format; implies -T
 "$P" --config-file=empty.conf -M "$F" -QK -D stats pf > got.out 2> got.err
 rc=$?
