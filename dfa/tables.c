@@ -338,58 +338,94 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
 	}
 }
 
-/* One state's row: its default and the columns it stores. */
-struct crow {
-	uint32_t def; /* default target */
-	uint32_t nc; /* stored columns */
-	uint32_t col[257]; /* columns (shifted by one with an OOB slot) */
-	uint32_t to[257]; /* target per stored column */
+/* Every state's row: its default and the columns it stores. */
+struct crows {
+	uint32_t *def; /* default target per state */
+	uint32_t *off; /* state s stores col/to[off[s], off[s + 1]) */
+	uint32_t *col; /* columns, ascending (shifted by one with OOB) */
+	uint32_t *to; /* target per stored column */
+	size_t cap; /* entries allocated in col and to */
 };
 
-/* The row of state @s over @ncol columns (classes when @ec, else bytes). */
-static void comb_row(const struct dfa *d, uint32_t s, bool ec, uint32_t ncol,
-		     struct crow *r)
+static void crows_free(struct crows *cr)
 {
-	uint32_t row[256], cnt[256], tg[256], ntg = 0, best = 0, oob;
+	free(cr->def);
+	free(cr->off);
+	free(cr->col);
+	free(cr->to);
+}
 
-	memset(row, 0, sizeof(row));
-	for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++)
-		row[d->tcls[i]] = d->tdst[i];
-	if (!ec) {
-		uint32_t cls[256];
-
-		memcpy(cls, row, sizeof(cls));
-		for (int b = 0; b < 256; b++)
-			row[b] = cls[d->ec[b]];
+static void crows_push(struct crows *cr, size_t at, uint32_t c, uint32_t to)
+{
+	if (at >= cr->cap) {
+		cr->cap = cr->cap ? 2 * cr->cap : 1024;
+		cr->col = xrealloc(cr->col, cr->cap * sizeof(uint32_t));
+		cr->to = xrealloc(cr->to, cr->cap * sizeof(uint32_t));
 	}
-	for (uint32_t c = 0; c < ncol; c++) {
-		uint32_t q;
+	cr->col[at] = c;
+	cr->to[at] = to;
+}
 
-		for (q = 0; q < ntg && tg[q] != row[c]; q++)
-			;
-		if (q == ntg) {
-			tg[ntg] = row[c];
-			cnt[ntg++] = 0;
+/*
+ * The rows of @d over classes (@ec) or bytes. The default is the most
+ * frequent target (a class weighs its bytes without @ec), ties to the
+ * smaller state; a state's out-of-band slot is column 0 when it needs
+ * one (Note [out-of-band]).
+ */
+static void comb_rows(const struct dfa *d, bool ec, struct crows *cr)
+{
+	uint32_t n = d->nstates, nk = d->nclasses, w[256] = { 0 };
+	size_t at = 0;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->def = xcalloc(n + 1, sizeof(uint32_t));
+	cr->off = xcalloc(n + 2, sizeof(uint32_t));
+	for (int b = 0; b < 256; b++)
+		w[d->ec[b]] += ec ? 0 : 1;
+	for (uint32_t k = 0; ec && k < nk; k++)
+		w[k] = 1;
+	for (uint32_t s = 1; s < n; s++) {
+		uint32_t row[256], tg[256], cnt[256], ntg = 0, best = 0, oob;
+		uint32_t def, sh;
+
+		cr->off[s] = (uint32_t)at;
+		memset(row, 0, nk * sizeof(uint32_t));
+		for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++)
+			row[d->tcls[i]] = d->tdst[i];
+		for (uint32_t k = 0; k < nk; k++) {
+			uint32_t q;
+
+			for (q = 0; q < ntg && tg[q] != row[k]; q++)
+				;
+			if (q == ntg) {
+				tg[ntg] = row[k];
+				cnt[ntg++] = 0;
+			}
+			cnt[q] += w[k];
 		}
-		cnt[q]++;
+		for (uint32_t q = 1; q < ntg; q++)
+			if (cnt[q] > cnt[best] ||
+			    (cnt[q] == cnt[best] && tg[q] < tg[best]))
+				best = q;
+		def = cr->def[s] = tg[best];
+		oob = dfa_step_oob(d, s);
+		sh = !!oob;
+		if (oob && oob != def)
+			crows_push(cr, at++, 0, oob);
+		if (ec) {
+			for (uint32_t k = 0; k < nk; k++)
+				if (row[k] != def)
+					crows_push(cr, at++, k + sh, row[k]);
+		} else {
+			for (int b = 0; b < 256; b++)
+				if (row[d->ec[b]] != def)
+					crows_push(cr, at++, (uint32_t)b + sh,
+						   row[d->ec[b]]);
+		}
 	}
-	for (uint32_t q = 1; q < ntg; q++)
-		if (cnt[q] > cnt[best] ||
-		    (cnt[q] == cnt[best] && tg[q] < tg[best]))
-			best = q;
-	r->def = tg[best];
-	r->nc = 0;
-	oob = dfa_step_oob(d, s);
-	if (oob && oob != r->def) {
-		r->col[r->nc] = 0;
-		r->to[r->nc++] = oob;
-	}
-	for (uint32_t c = 0; c < ncol; c++) {
-		if (row[c] == r->def)
-			continue;
-		r->col[r->nc] = c + !!oob;
-		r->to[r->nc++] = row[c];
-	}
+	cr->off[n] = (uint32_t)at;
+	if (n)
+		cr->off[0] = 0;
 }
 
 /*
@@ -477,30 +513,28 @@ static int cmp_u64(const void *a, const void *b)
  * decreasing orders put the dense rows at the low bases and let the
  * sparse ones fill the holes between them (ties in state order).
  */
-static void comb_pack(const struct dfa *d, bool ec, enum comb_order ord,
-		      struct clayout *l)
+static void comb_pack(const struct dfa *d, const struct crows *cr,
+		      enum comb_order ord, struct clayout *l)
 {
-	uint32_t n = d->nstates, ncol = ec ? d->nclasses : 256;
+	uint32_t n = d->nstates;
 	uint64_t *key = xmalloc(((size_t)n + 1) * sizeof(uint64_t));
 	struct mask_tab mt;
-	struct crow r;
 
 	memset(l, 0, sizeof(*l));
 	l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
 	l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
 	comb_reserve(&l->cb, 4096);
 	for (uint32_t s = 1; s < n; s++) {
-		uint64_t k = 0, span = 0;
+		uint64_t k = 0, span = 0, nc = cr->off[s + 1] - cr->off[s];
 
-		comb_row(d, s, ec, ncol, &r);
-		if (r.nc)
-			span = r.col[r.nc - 1] - r.col[0];
+		if (nc)
+			span = cr->col[cr->off[s + 1] - 1] - cr->col[cr->off[s]];
 		if (ord == COMB_BY_COUNT)
-			k = 257 - r.nc;
+			k = 257 - nc;
 		else if (ord == COMB_BY_SPAN)
-			k = (257 - span) << 9 | (257 - r.nc);
+			k = (257 - span) << 9 | (257 - nc);
 		else if (ord == COMB_BY_FEW)
-			k = r.nc;
+			k = nc;
 		key[s - 1] = k << 32 | s;
 	}
 	if (ord != COMB_BY_STATE && n > 1)
@@ -511,19 +545,20 @@ static void comb_pack(const struct dfa *d, bool ec, enum comb_order ord,
 	mt.e = xcalloc(mt.cap, sizeof(*mt.e));
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		struct mask_ent *slot;
-		uint32_t s = (uint32_t)key[i], oob;
+		uint32_t s = (uint32_t)key[i], oob = dfa_step_oob(d, s);
+		const uint32_t *col = cr->col + cr->off[s];
+		const uint32_t *to = cr->to + cr->off[s];
+		uint32_t nc = cr->off[s + 1] - cr->off[s];
 		size_t base;
 
-		comb_row(d, s, ec, ncol, &r);
-		oob = dfa_step_oob(d, s);
-		base = comb_place(&l->cb, r.col, r.nc,
-				  mask_from(&mt, r.col, r.nc, &slot));
+		base = comb_place(&l->cb, col, nc,
+				  mask_from(&mt, col, nc, &slot));
 		if (slot)
 			slot->base = base;
 		comb_reserve(&l->cb, base + 257);
-		for (uint32_t j = 0; j < r.nc; j++)
-			comb_claim(&l->cb, base + r.col[j], s, r.to[j]);
-		l->def[s] = r.def;
+		for (uint32_t j = 0; j < nc; j++)
+			comb_claim(&l->cb, base + col[j], s, to[j]);
+		l->def[s] = cr->def[s];
 		l->base[s] = (uint32_t)base + !!oob;
 		if (oob) {
 			l->base[s] |= DFA_BASE_OOB;
@@ -544,6 +579,8 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 {
 	struct dfa_tables *t;
 	struct clayout lay[2], *l;
+	struct crows cr = { 0 };
+	int cr_ec = -1;
 	bool ec = opts ? opts->use_ec : true;
 	uint32_t n = d->nstates;
 	size_t len;
@@ -567,7 +604,12 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		if ((k >= COMB__N && (!ec || (opts && opts->ec_always))) ||
 		    (ord != COMB_BY_COUNT && n > COMB_ORDER_MAX))
 			continue;
-		comb_pack(d, kec, ord, &lay[1]);
+		if (cr_ec != (int)kec) {
+			crows_free(&cr);
+			comb_rows(d, kec, &cr);
+			cr_ec = kec;
+		}
+		comb_pack(d, &cr, ord, &lay[1]);
 		lay[1].ec = kec;
 		if (!l || lay[1].len * 4 + (kec ? 268 : 0) <
 				  l->len * 4 + (l->ec ? 268 : 0)) {
@@ -579,6 +621,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 			clayout_free(&lay[1]);
 		}
 	}
+	crows_free(&cr);
 	ec = l->ec;
 	len = l->len;
 	if (len > 0xffffffu + 1) {
