@@ -84,16 +84,29 @@ struct bstate {
  */
 #define DFA_FLAT_UNION 1
 
+/*
+ * Hash of a word string: two 64-bit lanes of two words each, so long
+ * state keys hash at about a cycle per word.
+ */
 static uint32_t hash_words(const uint32_t *w, size_t n)
 {
-	uint32_t h = 0x811c9dc5u ^ (uint32_t)n;
+	uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xc2b2ae3d27d4eb4full;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= w[i];
-		h *= 0x01000193u;
-		h ^= h >> 15;
+	for (; i + 4 <= n; i += 4) {
+		a = (a ^ (w[i] | (uint64_t)w[i + 1] << 32)) *
+		    0xff51afd7ed558ccdull;
+		b = (b ^ (w[i + 2] | (uint64_t)w[i + 3] << 32)) *
+		    0xc4ceb9fe1a85ec53ull;
+		a ^= a >> 31;
+		b ^= b >> 29;
 	}
-	return h;
+	for (; i < n; i++) {
+		a = (a ^ w[i]) * 0xff51afd7ed558ccdull;
+		a ^= a >> 31;
+	}
+	a = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	return (uint32_t)(a >> 32) ^ (uint32_t)a;
 }
 
 struct dfa_builder *dfa_builder_create(struct dfa_ctx *c)
@@ -331,7 +344,8 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	return state_new(st, j, h, out);
 }
 
-static void trip_push(struct bstate *st, uint32_t k, uint32_t id, uint32_t t)
+static inline void trip_push(struct bstate *st, uint32_t k, uint32_t id,
+			     uint32_t t)
 {
 	struct trip *p = dfa_buf_reserve(st->c, &st->trip, sizeof(*p),
 					 st->trip.n + 1);
