@@ -1,8 +1,8 @@
 /* Lowering of one profile, common part: payload and entry tables, glob
  * translation with the profile named in errors, the attachment (xmatch)
- * patterns with their xattr conditions, and the dispatch over rule kinds (file-DFA kinds in
- * lower_file.c, policydb kinds in lower_pdb.c). Knows the IR and the
- * accept layout; builds no automaton itself.
+ * patterns with their xattr conditions, and the dispatch over rule kinds
+ * (file-DFA kinds in lower_file.c, policydb kinds in lower_pdb.c). Knows
+ * the IR and the accept layout; builds no automaton itself.
  */
 #include "be_int.h"
 
