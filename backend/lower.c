@@ -98,7 +98,7 @@ dfa_pat_t be_pat_cstr(struct be_lower *l, const char *s)
 
 dfa_pat_t be_pat_nonnul(struct be_lower *l, bool plus)
 {
-	struct dfa_byteset set = { { 0 } };
+	struct dfa_byteset set = {{0}};
 	dfa_pat_t c;
 
 	dfa_byteset_add_range(&set, 1, 255);
@@ -106,8 +106,7 @@ dfa_pat_t be_pat_nonnul(struct be_lower *l, bool plus)
 	return plus ? dfa_pat_plus(l->dc, c) : dfa_pat_star(l->dc, c);
 }
 
-dfa_pat_t be_pat_cat3(struct be_lower *l, dfa_pat_t a, dfa_pat_t b,
-		      dfa_pat_t c)
+dfa_pat_t be_pat_cat3(struct be_lower *l, dfa_pat_t a, dfa_pat_t b, dfa_pat_t c)
 {
 	return dfa_pat_cat(l->dc, dfa_pat_cat(l->dc, a, b), c);
 }
@@ -248,8 +247,8 @@ static int be_lower_xattrs(struct be_lower *l, dfa_pat_t path, uint32_t id)
 	i = n;
 	for (x = l->prof->xattrs; x; x = x->next)
 		v[--i] = x;
-	oob_nul = dfa_pat_cat(l->dc, dfa_pat_oob(l->dc),
-			      dfa_pat_byte(l->dc, 0));
+	oob_nul =
+		dfa_pat_cat(l->dc, dfa_pat_oob(l->dc), dfa_pat_byte(l->dc, 0));
 	for (i = 0; i < n; i++) {
 		const char *err = NULL;
 		dfa_pat_t val;
@@ -277,8 +276,9 @@ static int be_lower_xmatch(struct be_lower *l)
 	const struct ir_profile *p = l->prof;
 	const char *at = p->attach;
 	bool xattrs = p->xattrs && l->abi->xattr;
-	bool force = p->xattrs; /* an xmatch even when the kernel lacks xattrs */
-	struct be_perm perm = { 0 };
+	bool force =
+		p->xattrs; /* an xmatch even when the kernel lacks xattrs */
+	struct be_perm perm = {0};
 	dfa_pat_t pat;
 	uint32_t id;
 
@@ -289,8 +289,7 @@ static int be_lower_xmatch(struct be_lower *l)
 
 		for (s = strstr(last, "//"); s; s = strstr(last, "//"))
 			last = s + 2;
-		at = p->name[0] == '/' ? be_collapse_slashes(l->a, last) :
-					 last;
+		at = p->name[0] == '/' ? be_collapse_slashes(l->a, last) : last;
 		if (!force && dfa_glob_is_exact(at, strlen(at)))
 			return 0;
 	}
@@ -314,8 +313,8 @@ static int be_lower_xmatch(struct be_lower *l)
 void be_lower_all_rule(struct be_lower *l, const struct ir_rule *r)
 {
 	struct ir_rule x = *r;
-	struct be_perm p = { 0 };
-	struct dfa_byteset f = { { 0 } };
+	struct be_perm p = {0};
+	struct dfa_byteset f = {{0}};
 	dfa_pat_t pat, any = dfa_pat_any(l->dc);
 	uint32_t half = BE_F_READ | BE_F_WRITE | BE_F_APPEND | BE_F_LINK |
 			BE_F_LOCK | BE_F_MMAP;

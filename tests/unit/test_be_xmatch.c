@@ -114,11 +114,10 @@ static int teardown(void **state)
 }
 
 /* Compiles @text for @feat and reads the first write back. */
-static void compile_for(struct tctx *t, struct features *feat,
-			const char *text)
+static void compile_for(struct tctx *t, struct features *feat, const char *text)
 {
 	struct ir_policy *pol = NULL;
-	struct be_options bo = { 0 };
+	struct be_options bo = {0};
 	struct policy_error perr;
 
 	cu_destroy(t->cu);
@@ -182,8 +181,8 @@ static int attach(const struct policy_profile *p, const char *path,
 		if (v) {
 			s = policy_dfa_step(d, s, 0);
 			s = policy_dfa_match_len(d, s, v->value,
-						 v->len ? v->len :
-							  strlen(v->value));
+						 v->len ? v->len
+							: strlen(v->value));
 			if (!(d->accept[s] & 1))
 				return -1;
 		}
@@ -217,12 +216,12 @@ static void test_every_condition_must_hold(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa all[] = { { "user.foo", "bar", 0 },
-			    { "security.x", "anything", 0 },
-			    { "user.b", "1", 0 } };
-	struct xa wrong[] = { { "user.foo", "baz", 0 },
-			      { "security.x", "anything", 0 },
-			      { "user.b", "1", 0 } };
+	struct xa all[] = {{"user.foo", "bar", 0},
+			   {"security.x", "anything", 0},
+			   {"user.b", "1", 0}};
+	struct xa wrong[] = {{"user.foo", "baz", 0},
+			     {"security.x", "anything", 0},
+			     {"user.b", "1", 0}};
 
 	compile_ok(t, "profile foo /usr/bin/foo* "
 		      "xattrs=(user.foo=bar security.x user.b=1) { }\n");
@@ -239,9 +238,9 @@ static void test_name_without_value_matches_any_value(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa empty[] = { { "security.x", "", 0 } };
-	struct xa bin[] = { { "security.x", "a\0/b", 4 } };
-	struct xa long_v[] = { { "security.x", "/x/y/zzzzzzzzzzzzzz", 0 } };
+	struct xa empty[] = {{"security.x", "", 0}};
+	struct xa bin[] = {{"security.x", "a\0/b", 4}};
+	struct xa long_v[] = {{"security.x", "/x/y/zzzzzzzzzzzzzz", 0}};
 
 	compile_ok(t, "profile p /p/* xattrs=(security.x) { }\n");
 	p = prof(t, "p");
@@ -256,9 +255,9 @@ static void test_value_globs_use_the_nul_dialect(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa nul[] = { { "user.a", "ab\0c", 4 }, { "user.b", "x/y", 0 } };
-	struct xa slash[] = { { "user.a", "a/b", 0 }, { "user.b", "x", 0 } };
-	struct xa exact[] = { { "user.a", "a", 0 }, { "user.b", "", 0 } };
+	struct xa nul[] = {{"user.a", "ab\0c", 4}, {"user.b", "x/y", 0}};
+	struct xa slash[] = {{"user.a", "a/b", 0}, {"user.b", "x", 0}};
+	struct xa exact[] = {{"user.a", "a", 0}, {"user.b", "", 0}};
 
 	compile_ok(t, "profile p /p/x xattrs=(user.a=\"a*\" user.b=\"**\") "
 		      "{ }\n");
@@ -272,9 +271,9 @@ static void test_alternation_in_a_value(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa y[] = { { "user.b", "xy", 0 } };
-	struct xa z[] = { { "user.b", "xz", 0 } };
-	struct xa w[] = { { "user.b", "xw", 0 } };
+	struct xa y[] = {{"user.b", "xy", 0}};
+	struct xa z[] = {{"user.b", "xz", 0}};
+	struct xa w[] = {{"user.b", "xw", 0}};
 
 	compile_ok(t, "profile v /v/** xattrs=(user.b=\"x{y,z}\") { }\n");
 	p = prof(t, "v");
@@ -288,7 +287,7 @@ static void test_plain_path_with_xattrs_gets_an_xmatch(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa v[] = { { "myvalue", "1", 0 } };
+	struct xa v[] = {{"myvalue", "1", 0}};
 
 	compile_ok(t, "/usr/bin/xattrs-test xattrs=(myvalue) { }\n"
 		      "/usr/bin/plain { }\n");
@@ -303,7 +302,7 @@ static void test_name_stands_for_a_missing_attachment(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa v[] = { { "user.a", "b", 0 } };
+	struct xa v[] = {{"user.a", "b", 0}};
 
 	compile_ok(t, "profile nopath xattrs=(user.a=b) { }\n");
 	p = prof(t, "nopath");
@@ -315,7 +314,7 @@ static void test_duplicate_names_are_kept(void **state)
 {
 	struct tctx *t = *state;
 	const struct policy_profile *p;
-	struct xa one[] = { { "user.a", "1", 0 } };
+	struct xa one[] = {{"user.a", "1", 0}};
 
 	compile_ok(t, "profile d /d/* xattrs=(user.a=1 user.a=2) { }\n");
 	p = prof(t, "d");
@@ -362,7 +361,7 @@ static void test_xattrs_dropped_without_the_kernel_feature(void **state)
 static void test_children_attach_hats_do_not(void **state)
 {
 	struct tctx *t = *state;
-	struct xa v[] = { { "user.c", "1", 0 } };
+	struct xa v[] = {{"user.c", "1", 0}};
 
 	compile_ok(t, "profile h /h/* {\n ^hat { }\n"
 		      " profile child /c/* xattrs=(user.c=1) { }\n}\n");
@@ -383,7 +382,8 @@ int main(void)
 		cmocka_unit_test(test_name_stands_for_a_missing_attachment),
 		cmocka_unit_test(test_duplicate_names_are_kept),
 		cmocka_unit_test(test_path_only_xmatch_has_no_oob),
-		cmocka_unit_test(test_xattrs_dropped_without_the_kernel_feature),
+		cmocka_unit_test(
+			test_xattrs_dropped_without_the_kernel_feature),
 		cmocka_unit_test(test_children_attach_hats_do_not),
 	};
 
