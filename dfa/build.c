@@ -38,6 +38,22 @@ struct trip {
 	uint32_t t; /* derivative */
 };
 
+/*
+ * Note [derivative-states]: the classes a state cannot tell apart. One
+ * pass over its residuals refines a partition of the classes: a
+ * residual moves every class it steps on into the group named by (old
+ * group, derivative). Classes left in group 0 step on nothing. Each
+ * final group builds its target key once, from its smallest class.
+ */
+struct cgroups {
+	uint32_t grp[257]; /* group per class, 0: no residual steps on it */
+	uint32_t ngrp; /* groups named so far */
+	uint32_t stamp; /* generation of the table below */
+	uint32_t tstamp[512]; /* entry in use when equal to stamp */
+	uint32_t tkey[512][2]; /* old group, derivative (or group) */
+	uint32_t tval[512]; /* new group (or target state) */
+};
+
 struct bstate {
 	struct dfa_ctx *c; /* borrowed context */
 	struct dfa_builder *b; /* borrowed builder */
@@ -72,6 +88,7 @@ struct bstate {
 	struct dfa_buf setcls; /* uint32 per set id: offset+1 into clist */
 	struct dfa_buf clist; /* uint32: count then classes, per set */
 	uint32_t nstates; /* states so far */
+	struct cgroups cg; /* one state's class groups */
 };
 
 #define U32(buf) ((uint32_t *)(buf).p)
@@ -404,28 +421,6 @@ static void key_append_run(struct bstate *st, const struct trip *v,
 }
 
 /*
- * Whether @t is S*r (or S*, with r = epsilon) for a byte class S: its
- * derivative by a byte of S outside first(r) is @t itself, found without
- * the memo table.
- */
-static bool star_head(const struct dfa_ctx *c, uint32_t t, uint32_t *set,
-		      uint32_t *rest)
-{
-	const struct dfa_term *x = dfa_term_at(c, t), *h = x;
-
-	if (x->kind == DFA_T_CAT) {
-		h = dfa_term_at(c, x->a);
-		*rest = x->b;
-	} else {
-		*rest = c->eps;
-	}
-	if (h->kind != DFA_T_STAR || dfa_term_at(c, h->a)->kind != DFA_T_CLASS)
-		return false;
-	*set = dfa_term_at(c, h->a)->a;
-	return true;
-}
-
-/*
  * Offset into st->dvec of the derivatives of @t by every class (empty
  * outside first(@t)), computed on first use: a state steps a residual by
  * every class at once, so one row per term replaces a memo probe per
@@ -463,129 +458,163 @@ static size_t deriv_row(struct bstate *st, uint32_t t)
 	return off;
 }
 
-static bool same_trips(const struct trip *a, const struct trip *b, size_t n)
+/*
+ * The non-empty derivatives of residual @t by class: class pk[i] (ncls
+ * for the out-of-band symbol) leads to pd[i]; returns the count.
+ */
+static uint32_t pair_derivs(struct bstate *st, uint32_t t, uint32_t *pk,
+			    uint32_t *pd)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i].id != b[i].id || a[i].t != b[i].t)
-			return false;
-	return true;
+	struct dfa_ctx *c = st->c;
+	const struct dfa_term *x = dfa_term_at(c, t);
+	const uint32_t *cl;
+	uint32_t n = 0, first = x->first, oob = x->oob;
+
+	if (x->kind == DFA_T_CAT &&
+	    dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
+		uint32_t rest = x->b;
+
+		cl = set_classes(st, dfa_term_at(c, x->a)->a);
+		for (uint32_t j = 1; j <= cl[0]; j++) {
+			pk[n] = cl[j];
+			pd[n++] = rest;
+		}
+	} else {
+		size_t row = deriv_row(st, t);
+
+		cl = set_classes(st, first);
+		for (uint32_t j = 1; j <= cl[0]; j++) {
+			uint32_t d = U32(st->dvec)[row + cl[j]];
+
+			if (d != c->empty) {
+				pk[n] = cl[j];
+				pd[n++] = d;
+			}
+		}
+	}
+	if (c->has_oob && (oob & DFA_OOB_FIRST)) {
+		uint32_t d = dfa_deriv(c, t, DFA_SYM_OOB);
+
+		if (d != c->empty) {
+			pk[n] = st->ncls;
+			pd[n++] = d;
+		}
+	}
+	return n;
+}
+
+/* The derivative of residual @t by class @k (ncls: out-of-band). */
+static uint32_t pair_deriv_at(struct bstate *st, uint32_t t, uint32_t k)
+{
+	struct dfa_ctx *c = st->c;
+	const struct dfa_term *x = dfa_term_at(c, t);
+
+	if (k == st->ncls)
+		return x->oob & DFA_OOB_FIRST ? dfa_deriv(c, t, DFA_SYM_OOB) :
+						c->empty;
+	if (!dfa_byteset_has(dfa_set_at(c, x->first), st->rep[k]))
+		return c->empty;
+	if (x->kind == DFA_T_CAT &&
+	    dfa_term_at(c, x->a)->kind == DFA_T_CLASS)
+		return x->b;
+	return U32(st->dvec)[deriv_row(st, t) + k];
+}
+
+/* Value of @a, @b in the table generation, or UINT32_MAX; its slot. */
+static inline uint32_t cg_find(struct cgroups *g, uint32_t a, uint32_t b,
+			       uint32_t *slot)
+{
+	uint32_t j = ((a * 0x9e3779b1u) ^ (b * 0x85ebca6bu)) >> 23;
+
+	while (g->tstamp[j] == g->stamp &&
+	       (g->tkey[j][0] != a || g->tkey[j][1] != b))
+		j = (j + 1) & 511;
+	*slot = j;
+	return g->tstamp[j] == g->stamp ? g->tval[j] : UINT32_MAX;
+}
+
+static inline void cg_put(struct cgroups *g, uint32_t slot, uint32_t a,
+			  uint32_t b, uint32_t v)
+{
+	g->tstamp[slot] = g->stamp;
+	g->tkey[slot][0] = a;
+	g->tkey[slot][1] = b;
+	g->tval[slot] = v;
+}
+
+/* The target of class @k: its key built from every residual, looked up. */
+static int class_target(struct bstate *st, uint32_t lo, uint32_t hi,
+			uint32_t k, uint32_t *target)
+{
+	struct dfa_ctx *c = st->c;
+	const struct trip *v;
+	size_t j = 0;
+
+	st->trip.n = 0;
+	for (uint32_t i = lo; i < hi; i += 2) {
+		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
+		uint32_t d = pair_deriv_at(st, t, k);
+
+		if (d != c->empty)
+			trip_push(st, k, id, d);
+	}
+	st->key.n = 0;
+	while (j < st->trip.n) {
+		size_t r = j;
+
+		v = st->trip.p;
+		while (r < st->trip.n && v[r].id == v[j].id)
+			r++;
+		key_append_run(st, v, j, r);
+		j = r;
+	}
+	return state_lookup(st, target);
 }
 
 /*
- * Compute every transition of state @s (Note [derivative-states]).
- * Classes whose derivatives are the same (id, term) sequence share one
- * target without building its key again.
+ * Compute every transition of state @s (Note [derivative-states]):
+ * refine the classes by what each residual does with them, then build
+ * one target per group of classes, in class order.
  */
 static int state_expand(struct bstate *st, uint32_t s)
 {
 	struct dfa_ctx *c = st->c;
 	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
-	uint32_t count[258], ndone, nk = st->ncls + c->has_oob;
-	struct trip *v;
+	uint32_t nk = st->ncls + c->has_oob, pk[257], pd[257];
+	struct cgroups *g = &st->cg;
 	int rc;
-	struct {
-		uint32_t h; /* hash of the class's derivatives */
-		size_t at, n; /* where they are in sorted[] */
-		uint32_t target; /* the state they lead to */
-	} done[257];
 
-	st->trip.n = 0;
+	memset(g->grp, 0, nk * sizeof(uint32_t));
+	g->ngrp = 1;
 	for (uint32_t i = lo; i < hi; i += 2) {
-		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
-		uint32_t set, rest, first;
-		size_t row;
-		const struct dfa_term *x = dfa_term_at(c, t);
-		const uint32_t *cl;
+		uint32_t n = pair_derivs(st, U32(st->keys)[i + 1], pk, pd);
 
-		if (x->kind == DFA_T_CAT &&
-		    dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
-			cl = set_classes(st, dfa_term_at(c, x->a)->a);
-			for (uint32_t j = 1; j <= cl[0]; j++)
-				trip_push(st, cl[j], id, x->b);
+		g->stamp++;
+		for (uint32_t j = 0; j < n; j++) {
+			uint32_t slot, old = g->grp[pk[j]];
+			uint32_t ng = cg_find(g, old, pd[j], &slot);
+
+			if (ng == UINT32_MAX) {
+				ng = g->ngrp++;
+				cg_put(g, slot, old, pd[j], ng);
+			}
+			g->grp[pk[j]] = ng;
+		}
+	}
+	g->stamp++;
+	for (uint32_t k = 0; k < nk; k++) {
+		uint32_t slot, target;
+
+		if (!g->grp[k])
 			continue;
+		target = cg_find(g, g->grp[k], 0, &slot);
+		if (target == UINT32_MAX) {
+			rc = class_target(st, lo, hi, k, &target);
+			if (rc)
+				return rc;
+			cg_find(g, g->grp[k], 0, &slot);
+			cg_put(g, slot, g->grp[k], 0, target);
 		}
-		first = x->first;
-		if (star_head(c, t, &set, &rest)) {
-			const struct dfa_byteset *fr;
-
-			first = dfa_term_at(c, rest)->first;
-			fr = dfa_set_at(c, first);
-			cl = set_classes(st, set);
-			for (uint32_t j = 1; j <= cl[0]; j++)
-				if (!dfa_byteset_has(fr, st->rep[cl[j]]))
-					trip_push(st, cl[j], id, t);
-		}
-		row = deriv_row(st, t);
-		cl = set_classes(st, first);
-		for (uint32_t j = 1; j <= cl[0]; j++) {
-			uint32_t k = cl[j], d = U32(st->dvec)[row + k];
-
-			if (d != c->empty)
-				trip_push(st, k, id, d);
-		}
-	}
-	/* Note [out-of-band]: the symbol is one more class, number ncls */
-	for (uint32_t i = lo; i < hi && c->has_oob; i += 2) {
-		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1], d;
-
-		if (!(dfa_term_at(c, t)->oob & DFA_OOB_FIRST))
-			continue;
-		d = dfa_deriv(c, t, DFA_SYM_OOB);
-		if (d != c->empty)
-			trip_push(st, st->ncls, id, d);
-	}
-	memset(count, 0, sizeof(count));
-	for (size_t i = 0; i < st->trip.n; i++)
-		count[((struct trip *)st->trip.p)[i].k + 1]++;
-	for (uint32_t k = 0; k < nk; k++)
-		count[k + 1] += count[k];
-	v = dfa_buf_reserve(c, &st->sorted, sizeof(*v), st->trip.n);
-	for (size_t i = 0; i < st->trip.n; i++) {
-		struct trip *t = &((struct trip *)st->trip.p)[i];
-
-		v[count[t->k]++] = *t;
-	}
-	ndone = 0;
-	for (size_t i = 0; i < st->trip.n;) {
-		uint32_t k = v[i].k, target, h = 0;
-		size_t j = i, e = i, q;
-
-		while (e < st->trip.n && v[e].k == k) {
-			h = (h ^ v[e].id) * 0x01000193u;
-			h = (h ^ v[e].t) * 0x01000193u;
-			e++;
-		}
-		for (q = 0; q < ndone; q++)
-			if (done[q].h == h && done[q].n == e - i &&
-			    same_trips(v + done[q].at, v + i, e - i))
-				break;
-		if (q < ndone) {
-			target = done[q].target;
-			i = e;
-			goto emit;
-		}
-		st->key.n = 0;
-		while (j < st->trip.n && v[j].k == k) {
-			size_t r = j;
-
-			while (r < st->trip.n && v[r].k == k &&
-			       v[r].id == v[j].id)
-				r++;
-			key_append_run(st, v, j, r);
-			v = st->sorted.p;
-			j = r;
-		}
-		rc = state_lookup(st, &target);
-		if (rc)
-			return rc;
-		v = st->sorted.p;
-		done[ndone].h = h;
-		done[ndone].at = i;
-		done[ndone].n = j - i;
-		done[ndone].target = target;
-		ndone++;
-		i = j;
-emit:
 		if (k == st->ncls) {
 			U32(st->soob)[s] = target;
 			continue;
