@@ -345,9 +345,11 @@ struct moore {
 	uint32_t *nxt; /* block per state in the round being computed */
 	uint32_t *size; /* states per block */
 	struct {
-		uint64_t h; /* signature hash, odd; 0 when empty */
+		uint64_t h; /* signature hash, odd */
 		uint32_t id; /* its block */
+		uint32_t round; /* entry in use when equal to the round */
 	} *tab;
+	uint32_t round; /* rounds started, from 1 */
 	size_t cap; /* power of two, at least twice the states */
 };
 
@@ -429,7 +431,7 @@ static uint32_t moore_round(struct moore *mo, uint32_t nb0)
 	for (uint32_t s = 0; s < r->nstates; s++)
 		if (mo->blk[s] != UINT32_MAX)
 			mo->size[mo->blk[s]]++;
-	memset(mo->tab, 0, mo->cap * sizeof(*mo->tab));
+	mo->round++;
 	for (uint32_t s = 0; s < r->nstates; s++) {
 		uint64_t h;
 		size_t j;
@@ -443,9 +445,10 @@ static uint32_t moore_round(struct moore *mo, uint32_t nb0)
 		}
 		h = moore_hash(mo, s) | 1;
 		j = (size_t)(h >> 17) & (mo->cap - 1);
-		while (mo->tab[j].h && mo->tab[j].h != h)
+		while (mo->tab[j].round == mo->round && mo->tab[j].h != h)
 			j = (j + 1) & (mo->cap - 1);
-		if (!mo->tab[j].h) {
+		if (mo->tab[j].round != mo->round) {
+			mo->tab[j].round = mo->round;
 			mo->tab[j].h = h;
 			mo->tab[j].id = nb++;
 		}
@@ -559,7 +562,7 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	mo.cap = 64;
 	while (mo.cap < 2 * (size_t)r->nstates)
 		mo.cap *= 2;
-	mo.tab = xmalloc(mo.cap * sizeof(*mo.tab));
+	mo.tab = xcalloc(mo.cap, sizeof(*mo.tab));
 	mo.size = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
 	nb = moore_useful(r, mo.blk);
 	for (;;) {
