@@ -61,6 +61,15 @@ ck_ns() {
 	res "ns-$2-$1" $([ $got = $1 ] && echo 1 || echo 0) "$1" "$got"
 }
 
+# ck_nsprof yes|no NS NAME: namespace NS holds a profile NAME
+ck_nsprof() {
+	got=no
+	for d in $NSDIR/$2/profiles/*; do
+		[ "$(cat $d/name 2>/dev/null)" = "$3" ] && got=yes
+	done
+	res "ns-$2-$3-$1" $([ $got = $1 ] && echo 1 || echo 0) "$1" "$got"
+}
+
 # ck_label ID PID LABEL: /proc/PID/attr/current, mode suffix removed
 ck_label() {
 	got=$(sed 's/ ([a-z]*)$//' /proc/$2/attr/current 2>&1)
@@ -176,6 +185,10 @@ release
 hold '&:kc_ns:kc_n' kc_n
 ck_label ns-stack-label-outside $held 'unconfined//&:kc_ns:kc_n'
 release
+# -n NS -R removes it from the namespace again
+ck_nsprof yes kc_ns kc_n
+ck_rc ok ns-remove -n kc_ns -R $S/ns/kc_n
+ck_nsprof no kc_ns kc_n
 
 # 5. the cache: -r --write-cache compiles, loads and writes exactly the -S
 # bytes; after -R, a second -r loads the cache entry (reported by -k) and
