@@ -4,6 +4,7 @@
 #ifndef INCLUDE_FE_H
 #define INCLUDE_FE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -48,5 +49,21 @@ int fe_parse_buffer(struct cu *cu, const char *name, const char *text,
  */
 int fe_preprocess(struct cu *cu, const char *path, const char *text,
 		  size_t len, FILE *out);
+
+/**
+ * fe_dump_variables - print the file-level variables of a parsed policy
+ * (apparmor_parser -D variables / -D expanded-variables): set variables
+ * sorted by name, then booleans sorted by name, one per line as
+ * `@NAME = "v1" "v2"` and `$NAME = true`. Raw values are printed newest
+ * first, as 3.0.8 does; expanded values in expansion order.
+ * @cu: borrowed unit (expansion errors go to its sink)
+ * @pol: borrowed policy from fe_parse_file() or fe_parse_buffer()
+ * @expanded: resolve nested references
+ * @out: stream to write to
+ *
+ * Return: 0, or -EINVAL with the error recorded.
+ */
+int fe_dump_variables(struct cu *cu, const struct ir_policy *pol,
+		      bool expanded, FILE *out);
 
 #endif

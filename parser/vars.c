@@ -15,6 +15,8 @@
 #include "arena.h"
 #include "cu.h"
 #include "diag.h"
+#include "fe.h"
+#include "ir.h"
 
 /* Limits that keep hostile nesting (@{A}=@{B}@{B}, ...) from exhausting
  * memory: the expanded text of one glob and the values of one list.
@@ -1030,4 +1032,92 @@ const char *fe_collapse_slashes(struct fe_symtab *st, const char *in)
 		sb_put(&b, p + j, 1);
 	}
 	return b.s;
+}
+
+static int dump_cmp(const void *a, const void *b)
+{
+	const struct fe_env *x = *(const struct fe_env *const *)a;
+	const struct fe_env *y = *(const struct fe_env *const *)b;
+
+	if (x->kind != y->kind)
+		return x->kind == FE_BIND_BOOL ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static void dump_quoted(FILE *out, const char *s)
+{
+	fprintf(out, " \"%s\"", s);
+}
+
+int fe_dump_variables(struct cu *cu, const struct ir_policy *pol,
+		      bool expanded, FILE *out)
+{
+	struct fe_symtab *st = (struct fe_symtab *)pol->symtab;
+	const struct fe_env **v;
+	size_t n = 0, cap = 0;
+
+	(void)cu;
+	if (!st)
+		return 0;
+	for (const struct fe_env *e = st->head; e; e = e->prev)
+		cap++;
+	v = arena_alloc_array(st->a, cap ? cap : 1, sizeof(*v));
+	/* the newest binding of each name is the visible one */
+	for (const struct fe_env *e = st->head; e; e = e->prev) {
+		if (e->kind != FE_BIND_SET && e->kind != FE_BIND_BOOL)
+			continue;
+		if (env_find(st->head, e->name) != e)
+			continue;
+		v[n++] = e;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), dump_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct fe_env *e = v[i];
+
+		if (e->kind == FE_BIND_BOOL) {
+			fprintf(out, "$%s = %s\n", e->name,
+				e->bval ? "true" : "false");
+			continue;
+		}
+		fprintf(out, "@%s =", e->name);
+		if (!expanded) {
+			for (size_t j = e->nvals; j-- > 0;)
+				dump_quoted(out, e->vals[j]);
+		} else {
+			const char **seen;
+			size_t nseen = 0, capseen = 0;
+
+			for (size_t j = 0; j < e->nvals; j++) {
+				struct fe_strlist l;
+
+				if (fe_expand_list(st, st->head, e->vals[j],
+						   e->loc, &l))
+					return -EINVAL;
+				capseen += l.n;
+			}
+			seen = arena_alloc_array(st->a, capseen ? capseen : 1,
+						 sizeof(*seen));
+			for (size_t j = 0; j < e->nvals; j++) {
+				struct fe_strlist l;
+
+				if (fe_expand_list(st, st->head, e->vals[j],
+						   e->loc, &l))
+					return -EINVAL;
+				for (size_t k = 0; k < l.n; k++) {
+					bool dup = false;
+
+					for (size_t m = 0; m < nseen && !dup;
+					     m++)
+						dup = !strcmp(seen[m], l.v[k]);
+					if (dup)
+						continue;
+					seen[nseen++] = l.v[k];
+					dump_quoted(out, l.v[k]);
+				}
+			}
+		}
+		fputc('\n', out);
+	}
+	return 0;
 }
