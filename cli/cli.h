@@ -92,6 +92,7 @@ struct cli {
 	bool strict;		     /* --strict */
 	bool extension_downgrade;    /* --extension-downgrade */
 	bool dump_variables;	     /* -D variables / expanded-variables */
+	bool dump_expanded;	     /* the latter */
 	const char *ofile;	     /* -o */
 	const char *subdomainfs;     /* -f */
 	const char *ns;		     /* -n */

@@ -377,6 +377,12 @@ static void cli_act(const struct cli_run *r, struct cu *cu,
 			ir_dump(pol, stdout);
 		return;
 	}
+	if (c->dump_variables) {
+		if (pol &&
+		    fe_dump_variables(cu, pol, c->dump_expanded, stdout) < 0)
+			res->rc = 1;
+		return;
+	}
 	if (c->syntax_only || !pol)
 		return;
 	if (c->ns)
@@ -907,12 +913,6 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 	/* -N and -R print no warnings (cli.md 3.7) */
 	if (c->actions & (CLI_ACT_NAMES | CLI_ACT_REMOVE))
 		c->diag.quiet = true;
-	if (c->dump_variables) {
-		fprintf(stderr,
-			"%s: --dump=variables is not supported by this parser: the front end has no variable dump\n",
-			c->progname);
-		return 1;
-	}
 	return 0;
 }
 

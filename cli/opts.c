@@ -314,6 +314,7 @@ static int cli_dump_arg(struct cli *c, const char *v)
 	if (strcmp(v, "variables") == 0 ||
 	    strcmp(v, "expanded-variables") == 0) {
 		c->dump_variables = true;
+		c->dump_expanded = v[0] == 'e';
 		return 0;
 	}
 	i = cli_name_index(cli_dump_names, CLI_NDUMP, name);
@@ -926,7 +927,7 @@ static void cli_usage(const struct cli *c, FILE *out)
 		"-V, --version\t\tDisplay version info and exit\n"
 		"-d [n], --debug \tDump the checked IR, or -djobs: trace job control\n"
 		"-p, --preprocess\tDump preprocessed profile\n"
-		"-D [n], --dump\t\tDump internal info for debugging (implies -T; stats and\n\t\t\tdfa-stats print a line per input; variables is refused)\n"
+		"-D [n], --dump\t\tDump internal info for debugging (implies -T; variables,\n\t\t\texpanded-variables, and stats, dfa-stats: a line per input)\n"
 		"-O [n], --Optimize\tControl dfa optimizations (accepted; no effect: always minimized)\n"
 		"-h [cmd], --help[=cmd]  Display this text or info about cmd\n"
 		"-j n, --jobs n\t\tSet the number of compile workers (N, 0, auto, xK, max)\n"

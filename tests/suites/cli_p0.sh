@@ -227,6 +227,18 @@ else
 	fail=$((fail + 1)); echo "FAIL complain_option"
 fi
 
+# -D variables / expanded-variables print the symbol table, load nothing
+printf '@{A}=/b /a\n@{B}=@{A}/x\n@{C}=@{B} /y\n$v=true\nprofile p { /x r, }\n' > vars
+check dump_variables 0 \
+	"@A = \"/a\" \"/b\"$nl@B = \"@{A}/x\"$nl@C = \"/y\" \"@{B}\"$nl\$v = true$nl" "" \
+	--config-file=empty.conf -M "$F" -Q -D variables vars
+check dump_expanded_variables 0 \
+	"@A = \"/b\" \"/a\"$nl@B = \"/b/x\" \"/a/x\"$nl@C = \"/b/x\" \"/a/x\" \"/y\"$nl\$v = true$nl" "" \
+	--config-file=empty.conf -M "$F" -Q -D expanded-variables vars
+same dump_variables --config-file=empty.conf -M "$F" -Q -D variables vars
+same dump_expanded_variables --config-file=empty.conf -M "$F" -Q \
+	-D expanded-variables vars
+
 # -D stats: one line per input on stderr, in our own format; implies -T
 "$P" --config-file=empty.conf -M "$F" -QK -D stats pf > got.out 2> got.err
 rc=$?
