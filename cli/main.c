@@ -327,13 +327,10 @@ static void cli_compile(const struct cli_run *r, struct cu *cu,
 			res->len = len;
 			res->has_data = true;
 			res->cached = true;
-			if (cache_dir(cache))
-				res->label =
-					arena_sprintf(cu->arena, "%s/%s",
-						      cache_dir(cache), entry);
-			else
-				res->label = (char *)entry;
-			res->label = strdup(res->label);
+			/* the hit may come from a read-only location */
+			res->label = strdup(cache_hit_path(cache)
+						    ? cache_hit_path(cache)
+						    : entry);
 			return;
 		}
 	}
