@@ -291,6 +291,18 @@ else
 	bad cached_replace cap.bin out.txt err.txt err2.txt
 fi
 
+# a hit in a read-only location (-L RW,RO) is named by its own path
+mkdir rw
+"$P" --config-file=empty.conf -M "$F" -Q -W -L rw -r p4
+capture out.txt err.txt --config-file=empty.conf -M "$F" -L rw,cache \
+	-f pipefs -v -r p1
+if cmp -s cap.bin want1.bin &&
+	[ "$(cat out.txt)" = "Cached reload succeeded for \"$cdir/p1\"." ]; then
+	ok cached_replace_from_readonly_location
+else
+	bad cached_replace_from_readonly_location cap.bin out.txt err.txt
+fi
+
 # 12. A cached blob the kernel refuses is compiled and loaded again
 # (here refused again, now by profile), unless --skip-bad-cache-rebuild
 "$P" --config-file=empty.conf -M "$F" -L cache -f fullfs -r p1 \
