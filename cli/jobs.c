@@ -448,9 +448,13 @@ void cli_jobs_run(size_t n, long jobs, bool trace,
 		emit++;
 		cli_dispatch(ws, nw, &next, n, trace);
 	}
-	/* after --abort-on-error the units still running are dropped */
+	/* After --abort-on-error the results of units still running are
+	 * dropped, but their workers finish them rather than being killed
+	 * in the middle of a cache write (which would leave its temporary
+	 * file behind).
+	 */
 	for (long k = 0; k < nw; k++)
-		cli_worker_stop(&ws[k], stop);
+		cli_worker_stop(&ws[k], false);
 	for (size_t i = emit; i < n; i++) {
 		free(done[i].out);
 		free(done[i].err);
