@@ -76,6 +76,7 @@ struct cli {
 	bool skip_cache;	     /* -K */
 	bool skip_read_cache;	     /* -T */
 	bool write_cache;	     /* -W */
+	bool create_cache_dir;	     /* the deprecated --create-cache-dir */
 	bool show_cache;	     /* -k */
 	bool skip_bad_cache;	     /* --skip-bad-cache */
 	bool skip_bad_cache_rebuild; /* --skip-bad-cache-rebuild */

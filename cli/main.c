@@ -825,6 +825,20 @@ static int cli_open_run(struct cli_run *r)
 	struct cu *wcu;
 	int rc;
 
+	if (c->create_cache_dir) {
+		struct src_loc nowhere = {UINT32_MAX, 0, 0};
+
+		cli_cu_opts(c, &wopts);
+		wcu = cu_create(&wopts, NULL);
+		diag_warn(
+			wcu, WARN_DEPRECATED, nowhere,
+			"The --create-cache-dir option is deprecated. Please use --write-cache.");
+		rc = diag_error_count(wcu) ? 1 : 0;
+		diag_flush(wcu, stderr);
+		cu_destroy(wcu);
+		if (rc)
+			return rc;
+	}
 	cli_cache_cfg(c, &r->cache_cfg);
 	if (c->purge_cache)
 		return cache_purge(&r->cache_cfg) < 0 ? 1 : -1;

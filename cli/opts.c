@@ -639,8 +639,7 @@ static int cli_handle(struct cli *c, int code, const char *v)
 		c->purge_cache = true;
 		return 0;
 	case OPT_CREATE_CACHE_DIR:
-		fprintf(stderr,
-			"The --create-cache-dir option is deprecated. Please use --write-cache.\n");
+		c->create_cache_dir = true;
 		c->write_cache = true;
 		return 0;
 	case OPT_PRINT_CACHE_DIR:

@@ -239,6 +239,14 @@ same dump_variables --config-file=empty.conf -M "$F" -Q -D variables vars
 same dump_expanded_variables --config-file=empty.conf -M "$F" -Q \
 	-D expanded-variables vars
 
+# --create-cache-dir: -W with a deprecated-class warning
+check create_cache_dir_quiet_by_default 0 "" "" --config-file=empty.conf \
+	-M "$F" --create-cache-dir -Q -L "$T/ccd" -r pf
+check create_cache_dir_deprecated 0 "" \
+	"Warning from stdin (line 1): The --create-cache-dir option is deprecated. Please use --write-cache.$nl" \
+	--config-file=empty.conf -M "$F" --warn=deprecated --create-cache-dir \
+	-Q -K -r pf
+
 # -D stats: one line per input on stderr, in our own format; implies -T
 "$P" --config-file=empty.conf -M "$F" -QK -D stats pf > got.out 2> got.err
 rc=$?
