@@ -887,6 +887,23 @@ static int cli_open_run(struct cli_run *r)
 	return 0;
 }
 
+/* -o: whether a file can be made beside FILE (3.0.8 opens FILE while
+ * parsing options; we only create it at the end, atomically).
+ */
+static bool cli_ofile_dir_ok(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char *dir;
+	bool ok;
+
+	if (!slash)
+		return access(".", W_OK) == 0;
+	dir = strndup(file, slash == file ? 1 : (size_t)(slash - file));
+	ok = dir && access(dir, W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
 static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 {
 	struct cu_opts wopts;
@@ -921,6 +938,11 @@ static int cli_setup(struct cli *c, int argc, char **argv, int *first)
 		return -1;
 	}
 	cli_finish_includes(c);
+	if ((c->actions & CLI_ACT_OFILE) && !cli_ofile_dir_ok(c->ofile)) {
+		fprintf(stderr, "%s: Could not open file %s\n", c->progname,
+			c->ofile);
+		return 1;
+	}
 	/* -N and -R print no warnings (cli.md 3.7) */
 	if (c->actions & (CLI_ACT_NAMES | CLI_ACT_REMOVE))
 		c->diag.quiet = true;

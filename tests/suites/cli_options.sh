@@ -184,6 +184,9 @@ else
 	cat got.err
 fi
 
+check ofile_unwritable 1 "" "$P: Could not open file /nonexistent/dir/x$nl" \
+	--config-file=empty.conf -o /nonexistent/dir/x p1
+
 # Inputs that once crashed or hung the front end under the fuzzer
 # (tests/fuzz/regressions): each must now end cleanly, either way.
 for f in "$top"/tests/fuzz/regressions/*; do
