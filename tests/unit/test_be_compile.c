@@ -415,6 +415,28 @@ static void test_overlapping_globs_build_few_states(void **state)
 	assert_true(t->res.states_built < 2 * t->res.states_total);
 }
 
+/* An EC table costs 256 bytes: it is written only when the tables are
+ * smaller with it, as for states with many transitions over a few byte
+ * classes ([0-9A-F] here).
+ */
+static void test_ec_table_only_when_smaller(void **state)
+{
+	struct tctx *t = *state;
+	const struct policy_profile *p;
+
+	compile_ok(t, "profile p { /etc/hostname r, }\n");
+	p = prof(t, "p");
+	assert_non_null(p->file);
+	assert_false(p->file->has_ec);
+	compile_ok(t, "profile q {\n"
+		      "  /{a,b,c,d,e,f,g,h}/[0-9A-F]/[0-9A-F]/[0-9A-F]/* r,\n"
+		      "  /{i,j,k,l,m,n,o,p}/[0-9A-F]/[0-9A-F]/ w,\n"
+		      "}\n");
+	p = prof(t, "q");
+	assert_non_null(p->file);
+	assert_true(p->file->has_ec);
+}
+
 /* --- the test-only driver ------------------------------------------------ */
 
 static int driver_one(struct tctx *t, const char *path, const char *outdir)
@@ -526,6 +548,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 			test_overlapping_globs_build_few_states, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_ec_table_only_when_smaller,
+						setup, teardown),
 	};
 
 	if (outdir)
