@@ -484,6 +484,13 @@ class Bench:
                       key=lambda j: -(j.med("theirs", "cpu") or 0))[:5]
         for j in slow:
             self.job_row(j)
+        stress = [j for j in self.per_profile if j.corpus == "stress"]
+        if stress:
+            self.say()
+            self.say("== every stress profile")
+            self.header()
+            for j in stress:
+                self.job_row(j)
         if self.fixed:
             self.say()
             self.say("== fixed cost per profile (medians; ms)")

@@ -51,7 +51,8 @@ for want in '^== per corpus' '^stress  *per profile: sum of medians (-1)  *2 ' \
 	'^stress  *1 process -j[0-9]* (-1) ' '^== refused inputs' \
 	'^stress  *exec-named  *3\.0\.8 refused (exit 1' \
 	'too many specified profile transitions' \
-	'^== the five slowest profiles' '^stress  *var100  *1 ' \
+	'^== the five slowest profiles' '^== every stress profile' \
+	'^stress  *var100  *1 ' \
 	'^stress  *dbus200  *1 ' '^== targets' \
 	'^stress set CPU .*  \(PASS\|MISS\)$' \
 	'^peak RSS .*  \(PASS\|MISS\)$' '^DFA states .*  \(PASS\|MISS\)$' \
