@@ -41,7 +41,7 @@ fi
 mkdir -p "$B/bench" || exit 2
 # the measuring helper (see runm.c), rebuilt when its source is newer
 runm=$B/bench/runm
-if [ ! -x "$runm" ] || [ "$here/runm.c" -nt "$runm" ]; then
+if [ ! -x "$runm" ] || [ -n "$(find "$here/runm.c" -newer "$runm")" ]; then
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
 		-o "$runm" "$here/runm.c" || exit 2
 fi

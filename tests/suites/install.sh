@@ -82,5 +82,5 @@ echo "$v" | sed -n 2p | grep -q "^$name version [0-9]" ||
 if [ $nfail -ne 0 ]; then
 	exit 1
 fi
-echo "install: $(echo $progs | wc -w) programs and 4 man pages installed with DESTDIR and PREFIX"
+echo "install: $(echo "$progs" | wc -w) programs and 4 man pages installed with DESTDIR and PREFIX"
 exit 0
