@@ -358,6 +358,23 @@ static bool is_exec_transition(const struct ir_rule *r)
  * before the automaton is built (language.md 6.6); their exec transitions
  * must agree, per owner half, at the same priority.
  */
+/* Whether the literal prefixes of two globs (up to the first special
+ * character) already differ: then no string matches both, and the product
+ * search is skipped. This keeps the pairwise check cheap for the usual
+ * profile whose exec rules name different directories. */
+static bool lit_prefixes_differ(const char *a, const char *b)
+{
+	static const char special[] = "*?[]{}\\";
+
+	for (; *a && *b; a++, b++) {
+		if (strchr(special, *a) || strchr(special, *b))
+			return false;
+		if (*a != *b)
+			return true;
+	}
+	return false;
+}
+
 void chk_exec_conflicts(struct chk *c, struct ir_profile *p)
 {
 	for (struct ir_rule *r = p->rules; r; r = r->next) {
@@ -384,6 +401,7 @@ void chk_exec_conflicts(struct chk *c, struct ir_profile *p)
 				return;
 			}
 			if (a->path.nsub || b->path.nsub ||
+			    lit_prefixes_differ(a->path.glob, b->path.glob) ||
 			    glob_is_exact(a->path.glob) !=
 				    glob_is_exact(b->path.glob) ||
 			    !chk_glob_overlap(c, a->path.glob, b->path.glob,
