@@ -832,6 +832,27 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 	return d;
 }
 
+/*
+ * Free what only construction needs (state keys and their table,
+ * derivative rows, id sets), so minimization and numbering do not add
+ * to its peak.
+ */
+static void construction_release(struct bstate *st)
+{
+	struct dfa_ctx *c = st->c;
+	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->trip,
+				   &st->sorted, &st->key, &st->ids,
+				   &st->aids, &st->aoff, &st->aval,
+				   &st->setcls, &st->clist, &st->dvoff,
+				   &st->dvec, &st->shash };
+
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		dfa_buf_release(c, bufs[i]);
+	dfa_htab_release(c, &st->stab);
+	dfa_htab_release(c, &st->atab);
+	dfa_htab_release(c, &st->vtab);
+}
+
 static void bstate_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
@@ -858,7 +879,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	struct bstate st = { 0 };
 	struct dfa_accept zero = { { 0 } };
 	struct dfa_raw raw;
-	uint32_t *blockof, nblocks;
+	uint32_t *blockof, nblocks, naccept;
 	int rc;
 
 	b->err[0] = '\0';
@@ -897,6 +918,8 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 			goto out;
 	}
 	push_u32(c, &st.toff, (uint32_t)st.tdst.n);
+	naccept = (uint32_t)st.aval.n;
+	construction_release(&st);
 	raw.nstates = st.nstates;
 	raw.toff = U32(st.toff);
 	raw.tcls = st.tcls.p;
@@ -923,7 +946,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	(*out)->stats.states_before = st.nstates;
 	(*out)->stats.states = (*out)->nstates;
 	(*out)->stats.classes = (*out)->nclasses;
-	(*out)->stats.accept_sets = (uint32_t)st.aval.n;
+	(*out)->stats.accept_sets = naccept;
 	(*out)->stats.terms = (uint32_t)c->terms.n;
 	(*out)->stats.work_bytes = c->peak;
 	if ((*out)->nstates > st.max_states)

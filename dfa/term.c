@@ -53,8 +53,9 @@ void *dfa_buf_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
 	if (need <= b->cap)
 		return b->p;
 	cap = b->cap ? b->cap : 16;
+	/* past 4 MB grow by half: a copying realloc holds both arrays */
 	while (cap < need)
-		cap *= 2;
+		cap += cap * esz < ((size_t)4 << 20) ? cap : cap / 2;
 	c->bytes += (cap - b->cap) * esz;
 	b->bytes = cap * esz;
 	if (c->bytes > c->peak)
