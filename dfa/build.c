@@ -64,8 +64,10 @@ struct bstate {
 	uint32_t ncls; /* classes of the construction alphabet */
 	uint8_t cls_of[256]; /* byte -> class */
 	uint8_t rep[256]; /* class -> smallest byte */
-	struct dfa_buf keys; /* uint32 pairs of every state */
+	struct dfa_buf keys; /* uint8: every state's key, encoded */
 	struct dfa_buf soff; /* uint32: state s owns keys[soff[s], soff[s+1]) */
+	struct dfa_buf ekey; /* uint8: st->key encoded (key_encode) */
+	struct dfa_buf dkey; /* uint32: the expanded state's key, decoded */
 	struct dfa_htab stab; /* states by key */
 	struct dfa_buf shash; /* uint32: hash of each state's key */
 	struct dfa_buf sval; /* uint32: value index per state */
@@ -124,6 +126,98 @@ static uint32_t hash_words(const uint32_t *w, size_t n)
 	}
 	a = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
 	return (uint32_t)(a >> 32) ^ (uint32_t)a;
+}
+
+/* hash_words() over a byte string. */
+static uint32_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t a = 0x9e3779b97f4a7c15ull ^ n, b = 0xc2b2ae3d27d4eb4full;
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		uint64_t x, y;
+
+		memcpy(&x, p + i, 8);
+		memcpy(&y, p + i + 8, 8);
+		a = (a ^ x) * 0xff51afd7ed558ccdull;
+		b = (b ^ y) * 0xc4ceb9fe1a85ec53ull;
+		a ^= a >> 31;
+		b ^= b >> 29;
+	}
+	for (; i < n; i++) {
+		a = (a ^ p[i]) * 0xff51afd7ed558ccdull;
+		a ^= a >> 31;
+	}
+	a = (a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	return (uint32_t)(a >> 32) ^ (uint32_t)a;
+}
+
+/*
+ * Note [key-encoding]: a state key is a sorted list of (id, term) pairs
+ * whose neighbours are close, so it is kept as LEB128 varints of the
+ * zigzagged differences to the previous pair (a few bytes a pair instead
+ * of eight). Equal keys encode alike, so lookups hash and compare bytes.
+ */
+static size_t put_var(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static uint64_t zigzag(uint32_t x, uint32_t prev)
+{
+	int64_t d = (int64_t)x - (int64_t)prev;
+
+	return d < 0 ? ((uint64_t)(-d) << 1) - 1 : (uint64_t)d << 1;
+}
+
+/* Encode st->key into st->ekey. */
+static void key_encode(struct bstate *st)
+{
+	const uint32_t *k = U32(st->key);
+	uint32_t pid = 0, pt = 0;
+	uint8_t *p = dfa_buf_reserve(st->c, &st->ekey, 1, st->key.n * 5 + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->key.n; i += 2) {
+		n += put_var(p + n, zigzag(k[i], pid));
+		n += put_var(p + n, zigzag(k[i + 1], pt));
+		pid = k[i];
+		pt = k[i + 1];
+	}
+	st->ekey.n = n;
+}
+
+/* Decode the key of state @s into st->dkey; returns its word count. */
+static size_t key_decode(struct bstate *st, uint32_t s)
+{
+	const uint8_t *p = st->keys.p;
+	size_t i = U32(st->soff)[s], e = U32(st->soff)[s + 1], n = 0;
+	uint32_t *k = dfa_buf_reserve(st->c, &st->dkey, sizeof(uint32_t),
+				      2 * (e - i) + 1);
+	uint32_t prev[2] = { 0, 0 };
+
+	while (i < e) {
+		uint64_t v = 0;
+		unsigned sh = 0;
+
+		do {
+			v |= (uint64_t)(p[i] & 0x7f) << sh;
+			sh += 7;
+		} while (p[i++] & 0x80);
+		prev[n & 1] = (uint32_t)((int64_t)prev[n & 1] +
+					 (v & 1 ? -(int64_t)((v + 1) >> 1) :
+						  (int64_t)(v >> 1)));
+		k[n] = prev[n & 1];
+		n++;
+	}
+	return n;
 }
 
 struct dfa_builder *dfa_builder_create(struct dfa_ctx *c)
@@ -295,7 +389,10 @@ static int limit_error(struct bstate *st, const char *what, size_t n)
 	return -E2BIG;
 }
 
-/* Add the state whose key is in st->key; its accept set is folded. */
+/*
+ * Add the state whose key is in st->key (encoded in st->ekey); its accept
+ * set is folded.
+ */
 static int state_new(struct bstate *st, size_t slot, uint32_t h,
 		     uint32_t *out)
 {
@@ -309,9 +406,9 @@ static int state_new(struct bstate *st, size_t slot, uint32_t h,
 		return limit_error(st, "states", st->max_states);
 	if (c->bytes > st->max_bytes)
 		return limit_error(st, "bytes of memory", st->max_bytes);
-	dfa_buf_reserve(c, &st->keys, sizeof(uint32_t), st->keys.n + n);
-	memcpy(&U32(st->keys)[st->keys.n], U32(st->key), n * sizeof(uint32_t));
-	st->keys.n += n;
+	dfa_buf_reserve(c, &st->keys, 1, st->keys.n + st->ekey.n);
+	memcpy((uint8_t *)st->keys.p + st->keys.n, st->ekey.p, st->ekey.n);
+	st->keys.n += st->ekey.n;
 	push_u32(c, &st->soff, (uint32_t)st->keys.n);
 	push_u32(c, &st->shash, h);
 	st->ids.n = 0;
@@ -343,16 +440,16 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 
 	if (dfa_htab_full(&st->stab))
 		dfa_htab_grow(c, &st->stab);
-	n = st->key.n;
-	h = hash_words(U32(st->key), n);
+	key_encode(st);
+	n = st->ekey.n;
+	h = hash_bytes(st->ekey.p, n);
 	j = h & (st->stab.cap - 1);
 	while (st->stab.slot[j]) {
 		uint32_t s = dfa_htab_id(st->stab.slot[j]);
 		uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
 
 		if (dfa_htab_hash(st->stab.slot[j]) == h && hi - lo == n &&
-		    !memcmp(&U32(st->keys)[lo], U32(st->key),
-			    n * sizeof(uint32_t))) {
+		    !memcmp((uint8_t *)st->keys.p + lo, st->ekey.p, n)) {
 			*out = s;
 			return 0;
 		}
@@ -543,16 +640,16 @@ static inline void cg_put(struct cgroups *g, uint32_t slot, uint32_t a,
 }
 
 /* The target of class @k: its key built from every residual, looked up. */
-static int class_target(struct bstate *st, uint32_t lo, uint32_t hi,
-			uint32_t k, uint32_t *target)
+static int class_target(struct bstate *st, size_t nkey, uint32_t k,
+			uint32_t *target)
 {
 	struct dfa_ctx *c = st->c;
 	const struct trip *v;
 	size_t j = 0;
 
 	st->trip.n = 0;
-	for (uint32_t i = lo; i < hi; i += 2) {
-		uint32_t id = U32(st->keys)[i], t = U32(st->keys)[i + 1];
+	for (size_t i = 0; i < nkey; i += 2) {
+		uint32_t id = U32(st->dkey)[i], t = U32(st->dkey)[i + 1];
 		uint32_t d = pair_deriv_at(st, t, k);
 
 		if (d != c->empty)
@@ -579,15 +676,15 @@ static int class_target(struct bstate *st, uint32_t lo, uint32_t hi,
 static int state_expand(struct bstate *st, uint32_t s)
 {
 	struct dfa_ctx *c = st->c;
-	uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
+	size_t nkey = key_decode(st, s);
 	uint32_t nk = st->ncls + c->has_oob, pk[257], pd[257];
 	struct cgroups *g = &st->cg;
 	int rc;
 
 	memset(g->grp, 0, nk * sizeof(uint32_t));
 	g->ngrp = 1;
-	for (uint32_t i = lo; i < hi; i += 2) {
-		uint32_t n = pair_derivs(st, U32(st->keys)[i + 1], pk, pd);
+	for (size_t i = 0; i < nkey; i += 2) {
+		uint32_t n = pair_derivs(st, U32(st->dkey)[i + 1], pk, pd);
 
 		g->stamp++;
 		for (uint32_t j = 0; j < n; j++) {
@@ -609,7 +706,7 @@ static int state_expand(struct bstate *st, uint32_t s)
 			continue;
 		target = cg_find(g, g->grp[k], 0, &slot);
 		if (target == UINT32_MAX) {
-			rc = class_target(st, lo, hi, k, &target);
+			rc = class_target(st, nkey, k, &target);
 			if (rc)
 				return rc;
 			cg_find(g, g->grp[k], 0, &slot);
@@ -646,6 +743,7 @@ static int build_start(struct bstate *st)
 
 	push_u32(c, &st->soff, 0);
 	st->key.n = 0;
+	key_encode(st);
 	rc = state_new(st, SIZE_MAX, 0, &s);
 	if (rc)
 		return rc;
@@ -662,7 +760,8 @@ static int build_start(struct bstate *st)
 		i = j;
 	}
 	free(r);
-	rc = state_new(st, SIZE_MAX, hash_words(U32(st->key), st->key.n), &s);
+	key_encode(st);
+	rc = state_new(st, SIZE_MAX, hash_bytes(st->ekey.p, st->ekey.n), &s);
 	if (rc)
 		return rc;
 	if (st->key.n) {
@@ -841,6 +940,7 @@ static void construction_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
 	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->trip,
+				   &st->ekey, &st->dkey,
 				   &st->sorted, &st->key, &st->ids,
 				   &st->aids, &st->aoff, &st->aval,
 				   &st->setcls, &st->clist, &st->dvoff,
@@ -857,6 +957,7 @@ static void bstate_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
 	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->sval,
+				   &st->ekey, &st->dkey,
 				   &st->toff, &st->tcls, &st->tdst,
 				   &st->soob,
 				   &st->trip, &st->sorted, &st->key,
@@ -894,7 +995,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	c->peak = c->bytes;
 	dfa_buf_reserve(c, &b->rules, sizeof(uint32_t), 1);
 	dfa_buf_reserve(c, &st.key, sizeof(uint32_t), 1);
-	dfa_buf_reserve(c, &st.keys, sizeof(uint32_t), 1);
+	dfa_buf_reserve(c, &st.keys, 1, 1);
 	dfa_buf_reserve(c, &st.tcls, 1, 1);
 	dfa_buf_reserve(c, &st.tdst, sizeof(uint32_t), 1);
 	dfa_htab_init(c, &st.stab, 1024);
