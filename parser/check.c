@@ -31,8 +31,7 @@
  * a key when it is recorded (chk_tag) and fe_check_policy() keeps the
  * least one.
  */
-static void chk_tag(struct chk *c, uint32_t phase, uint32_t stage,
-		    int64_t idx)
+static void chk_tag(struct chk *c, uint32_t phase, uint32_t stage, int64_t idx)
 {
 	size_t n = c->cu->diag.n;
 
@@ -109,9 +108,8 @@ static void keep_first_error(struct chk *c)
 	for (size_t i = c->base; i < d->n; i++) {
 		if (!d->msgs[i].error)
 			continue;
-		if (best == SIZE_MAX ||
-		    key_cmp(&c->keys[i - c->base], &c->keys[best - c->base]) <
-			    0)
+		if (best == SIZE_MAX || key_cmp(&c->keys[i - c->base],
+						&c->keys[best - c->base]) < 0)
 			best = i;
 	}
 	if (best != SIZE_MAX)

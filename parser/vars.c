@@ -754,7 +754,7 @@ static void substitute(struct hbuf *o, const char *s, const struct var_ref *r,
  * cycles before.
  */
 struct vmemo {
-	const char *name;	 /* interned */
+	const char *name;	/* interned */
 	struct fe_strlist vals; /* expanded values */
 	struct vmemo *next;
 };
@@ -1049,8 +1049,8 @@ static void dump_quoted(FILE *out, const char *s)
 	fprintf(out, " \"%s\"", s);
 }
 
-int fe_dump_variables(struct cu *cu, const struct ir_policy *pol,
-		      bool expanded, FILE *out)
+int fe_dump_variables(struct cu *cu, const struct ir_policy *pol, bool expanded,
+		      FILE *out)
 {
 	struct fe_symtab *st = (struct fe_symtab *)pol->symtab;
 	const struct fe_env **v;

@@ -160,7 +160,8 @@ static void test_ix_and_ux_targets_kept_without_warning(void **state)
 {
 	struct fx *f = *state;
 
-	ok(f, P("  /bin/a ix -> foo,\n  /bin/b ux -> foo,\n  /bin/c Ux -> foo,"));
+	ok(f,
+	   P("  /bin/a ix -> foo,\n  /bin/b ux -> foo,\n  /bin/c Ux -> foo,"));
 	for (size_t i = 0; i < f->cu->diag.n; i++)
 		assert_null(strstr(f->cu->diag.msgs[i].text, "target"));
 	assert_string_equal(f->pol->profiles->rules->u.file.target, "foo");
@@ -179,8 +180,7 @@ static void test_many_errors_end_in_the_one_3_0_8_reports(void **state)
 {
 	struct fx *f = *state;
 
-	err(f,
-	    "profile x {\n /a/@{A} r,\n signal peer=@{C},\n /c/@{D} r,\n}\n",
+	err(f, "profile x {\n /a/@{A} r,\n signal peer=@{C},\n /c/@{D} r,\n}\n",
 	    "Found reference to variable D,");
 	assert_int_equal(count_errors(f), 1);
 	assert_int_equal(diag_error_count(f->cu), 1);

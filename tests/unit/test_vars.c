@@ -160,8 +160,8 @@ static void test_nested_cross_product_of_8112_values_expands(void **state)
 		assert_int_equal(
 			fe_var_assign(f->st, names[i], FE_ASSIGN_EQ, v, 52, L),
 			0);
-	set(f, "@{FBB}", FE_ASSIGN_EQ, "@{FOO}/@{BAR} @{BAR}/@{BAZ} @{FOO}/@{BAZ}",
-	    0);
+	set(f, "@{FBB}", FE_ASSIGN_EQ,
+	    "@{FOO}/@{BAR} @{BAR}/@{BAZ} @{FOO}/@{BAZ}", 0);
 	out = expand(f, "/usr/share/@{FBB}", true);
 	assert_int_equal(strlen(out), strlen("/usr/share/{}") + 8112 * 4 - 1);
 }
