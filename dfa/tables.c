@@ -208,7 +208,7 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
 #define COMB_FREE UINT32_MAX
 #define COMB_TRIES 4096
 #define COMB_TAIL_TRIES 64
-#define COMB_ORDER_MAX 1024 /* most states packed in every order */
+#define COMB_ORDER_MAX 2048 /* most states packed in every order */
 
 struct comb {
 	uint32_t *next; /* malloc'd */
