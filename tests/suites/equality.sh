@@ -140,7 +140,7 @@ for (why, tags), v in sorted(fails.items(), key=lambda kv: -len(kv[1])):
     print('FAIL %d %s [%s], e.g. %s' % (len(v), why, tags,
           '; '.join('%s %s' % x for x in v[:3])))
 n = len(rows)
-print('equality: %d/%d rows pass (%.2f %%), %d distinct inputs, %d compiled'
+print('equality: %d/%d rows pass (%.3f %%), %d distinct inputs, %d compiled'
       % (ok, n, 100.0 * ok / n, len(inputs), len(out)))
 sys.exit(0 if ok == n and not bad else 1)
 PYEOF
