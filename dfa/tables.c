@@ -226,7 +226,7 @@ static void comb_reserve(struct comb *cb, size_t need)
 	if (need <= cap)
 		return;
 	while (cap < need)
-		cap = cap ? cap * 2 : 4096;
+		cap = cap ? cap * 2 : 512;
 	cb->next = xrealloc(cb->next, cap * sizeof(uint32_t));
 	cb->check = xrealloc(cb->check, cap * sizeof(uint32_t));
 	cb->nf = xrealloc(cb->nf, (cap + 1) * sizeof(uint32_t));
@@ -523,7 +523,7 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 	memset(l, 0, sizeof(*l));
 	l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
 	l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
-	comb_reserve(&l->cb, 4096);
+	comb_reserve(&l->cb, 512);
 	for (uint32_t s = 1; s < n; s++) {
 		uint64_t k = 0, span = 0, nc = cr->off[s + 1] - cr->off[s];
 
