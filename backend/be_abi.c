@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "be_blob.h"
 #include "feat.h"
 
 static bool be_both_have(const struct features *k, const struct features *p,
@@ -91,4 +92,12 @@ void be_abi_from_features(const struct features *kernel,
 	abi->diff_encode = be_both_have(k, p, "policy/diff_encode");
 	abi->caps_known = be_caps_from_mask(k) & be_caps_from_mask(p);
 	abi->rlimits_known = be_rlimits_from_mask(k) & be_rlimits_from_mask(p);
+}
+
+uint32_t be_header_word(const struct be_options *o)
+{
+	struct be_abi abi;
+
+	be_abi_from_features(o->kernel, o->policy, &abi);
+	return be_version_word(abi.version, false);
 }

@@ -256,18 +256,6 @@ static void cli_remove_list(struct cu *cu, const struct ir_policy *pol,
  * 6.3): kernel ABI in bits 0-9, parser ABI and policy version 2 in bits
  * 12-19 and 20-27 when the ABI is above 5; complain units are not cached.
  */
-static uint32_t cli_version_word(const struct be_options *bo)
-{
-	struct be_abi abi;
-	uint32_t v;
-
-	be_abi_from_features(bo->kernel, bo->policy, &abi);
-	v = abi.version & 0x3ff;
-	if (abi.version > 5)
-		v |= (2u << 12) | (2u << 20);
-	return v;
-}
-
 /* The cache entry name of a unit: the profile file's basename. */
 static const char *cli_entry_name(const char *path)
 {
@@ -322,7 +310,7 @@ static void cli_compile(const struct cli_run *r, struct cu *cu,
 			inputs[i] = cu->files[i].path;
 		if (!r->rebuild &&
 		    cache_read(cache, cu, entry, inputs, cu->nfiles,
-			       cli_version_word(&bo), &buf, &len) == 1) {
+			       be_header_word(&bo), &buf, &len) == 1) {
 			res->data = buf;
 			res->len = len;
 			res->has_data = true;

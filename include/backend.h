@@ -66,6 +66,16 @@ void be_abi_from_features(const struct features *kernel,
 			  const struct features *policy, struct be_abi *abi);
 
 /**
+ * be_header_word - the 32-bit version word be_compile() writes after the
+ * blob header for these options (kernel ABI, parser ABI and policy
+ * version; cli.md 6.3), so a cache reader can check entries against it
+ * @o: borrowed options (kernel and policy features)
+ *
+ * Return: the word, as written little-endian into every unit.
+ */
+uint32_t be_header_word(const struct be_options *o);
+
+/**
  * be_compile - lower every profile of @pol, build and minimize its
  * automata and serialize the units
  * @cu: borrowed unit; errors go to its sink, memory to its arena

@@ -88,12 +88,25 @@ static void test_policy_abi_intersects_kernel(void **state)
 	assert_false(abi.network_v8);
 }
 
+/* The cache compares entries with this word: for 6.1 it is ABI 7 with
+ * parser ABI 2 and policy version 2 (cli.md 6.3), never complain. */
+static void test_header_word_packs_kernel_and_parser_abi(void **state)
+{
+	struct be_options o = { 0 };
+
+	o.kernel = load(*state, "examples/abi/linux-6.1");
+	assert_int_equal(be_header_word(&o), 7u | (2u << 12) | (2u << 20));
+	o.kernel = NULL;
+	assert_int_equal(be_header_word(&o), 5u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_linux61_features_select_abi7_with_policydb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_features_fall_back_to_abi5_file_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_abi_intersects_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_word_packs_kernel_and_parser_abi, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("be_abi", tests, NULL, NULL);
