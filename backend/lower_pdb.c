@@ -6,6 +6,7 @@
  */
 #include "be_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 
 #include "arena.h"
 #include "cu.h"
+#include "diag.h"
+#include "feat.h"
 #include "ir.h"
 #include "lower.h"
 
@@ -233,6 +236,351 @@ static void be_net_masks(struct be_lower *l, const struct ir_rule *r,
 	}
 }
 
+/* Note [inet-fine]: with network_v8/af_inet (upstream 4.x, Ubuntu
+ * kernels) an inet or inet6 (family, type) is not granted at its 5-byte
+ * prefix P = \x0e FAMILY TYPE: P carries only create plus the
+ * continue-matching bit (0x10000000, AA_CONT_MATCH in accept1 layout),
+ * and the socket operations are matched further on
+ *   Q = P PROTO (two bytes; any, or the icmp protocol)
+ *   local:  Q LPORT LADDR \0                     all the rule's permissions
+ *           ... \0 \x02 ..                        listen (backlog)
+ *           ... \0 \x04 .. ..                     setopt/getopt (level, name)
+ *   peer:   Q RPORT RADDR \0                     continue-matching
+ *           ... \0 LABEL \0                       continue-matching
+ *           ... \0 LABEL \0 \x01 LPORT LADDR \0   all the rule's permissions
+ * A port is a kind byte (\x02 peer; local \x01 when the rule grants bind
+ * and the port is below 1024, else \x00) and the port big-endian; no
+ * port= is any three bytes, port 0 any two after the kind byte. An
+ * address is \x00 (none), \x01 and 4 bytes, \x02 and 16 bytes, or any
+ * of the three. LABEL is [^\0]* (peer labels are not matched yet). A
+ * port range, an address range or prefix becomes a union of byte-range
+ * paths; the minimal automaton of a range equals that of the union of
+ * its single values.
+ */
+#define BE_NET_CONT 0x10000000u
+#define BE_NET_PEER                                                    \
+	(BE_NET_SEND | BE_NET_RECEIVE | BE_NET_CONNECT | BE_NET_ACCEPT)
+#define BE_NET_OPTS (BE_NET_SETOPT | BE_NET_GETOPT)
+
+/* One side's ip= and port= (language.md 3.5), as ranges. */
+struct be_inet_side {
+	bool has_port;
+	unsigned plo, phi;
+	int addr; /* 0 any, 1 none, 2 the range alo..ahi */
+	size_t alen; /* 4 or 16 */
+	uint8_t alo[16], ahi[16];
+};
+
+static bool be_inet_addr1(const char *s, uint8_t *b, size_t *len)
+{
+	if (inet_pton(AF_INET, s, b) == 1) {
+		*len = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, b) == 1) {
+		*len = 16;
+		return true;
+	}
+	return false;
+}
+
+/* ip=ADDR, ip=ADDR-ADDR, ip=ADDR/BITS or none (validated by the front
+ * end) into @s; -1 if the text is not an address after all.
+ */
+static int be_inet_ip(struct be_inet_side *s, const char *v)
+{
+	char buf[128];
+	char *cut;
+	size_t len2;
+
+	if (!strcmp(v, "none")) {
+		s->addr = 1;
+		return 0;
+	}
+	if (strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	s->addr = 2;
+	cut = strchr(buf, '-');
+	if (cut) {
+		*cut = '\0';
+		if (!be_inet_addr1(buf, s->alo, &s->alen) ||
+		    !be_inet_addr1(cut + 1, s->ahi, &len2) || len2 != s->alen)
+			return -1;
+		return 0;
+	}
+	cut = strchr(buf, '/');
+	if (cut)
+		*cut = '\0';
+	if (!be_inet_addr1(buf, s->alo, &s->alen))
+		return -1;
+	memcpy(s->ahi, s->alo, s->alen);
+	if (cut) {
+		long bits = strtol(cut + 1, NULL, 10);
+
+		for (size_t i = 0; i < s->alen; i++) {
+			long keep = bits - 8 * (long)i;
+			uint8_t m = keep >= 8 ? 0xff :
+				    keep <= 0 ? 0 :
+						(uint8_t)(0xff << (8 - keep));
+
+			s->alo[i] &= m;
+			s->ahi[i] |= (uint8_t)~m;
+		}
+	}
+	return 0;
+}
+
+static int be_inet_port(struct be_inet_side *s, const char *v)
+{
+	char *end;
+	unsigned long a = strtoul(v, &end, 10), b = a;
+
+	if (*end == '-')
+		b = strtoul(end + 1, &end, 10);
+	if (*end || a > b || b > 65535)
+		return -1;
+	s->has_port = true;
+	s->plo = (unsigned)a;
+	s->phi = (unsigned)b;
+	return 0;
+}
+
+/* Fills @s from a condition list; label/interface are handled apart. */
+static int be_inet_side(struct be_inet_side *s, const struct ir_cond *c)
+{
+	memset(s, 0, sizeof(*s));
+	for (; c; c = c->next) {
+		if (!c->values.n)
+			continue;
+		if (!strcmp(c->name, "ip") && be_inet_ip(s, c->values.v[0]))
+			return -1;
+		if (!strcmp(c->name, "port") &&
+		    be_inet_port(s, c->values.v[0]))
+			return -1;
+	}
+	return 0;
+}
+
+static dfa_pat_t be_any_n(struct be_lower *l, size_t n)
+{
+	static const struct dfa_byteset all = { { ~0ULL, ~0ULL, ~0ULL,
+						  ~0ULL } };
+	dfa_pat_t p = dfa_pat_epsilon(l->dc);
+
+	for (size_t i = 0; i < n; i++)
+		p = dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, &all));
+	return p;
+}
+
+/* Every @n-byte string s with lo <= s <= hi (big-endian order). */
+static dfa_pat_t be_byte_range(struct be_lower *l, const uint8_t *lo,
+			       const uint8_t *hi, size_t n)
+{
+	struct dfa_byteset mid = { { 0 } };
+	dfa_pat_t p, rest;
+	bool lo0 = true, hi1 = true;
+	uint8_t zero[16] = { 0 }, ones[16];
+
+	if (!n)
+		return dfa_pat_epsilon(l->dc);
+	for (size_t i = 1; i < n; i++) {
+		lo0 &= lo[i] == 0;
+		hi1 &= hi[i] == 0xff;
+	}
+	memset(ones, 0xff, sizeof(ones));
+	rest = be_any_n(l, n - 1);
+	if (lo[0] == hi[0])
+		return dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, lo[0]),
+				   be_byte_range(l, lo + 1, hi + 1, n - 1));
+	if (lo0 && hi1) {
+		dfa_byteset_add_range(&mid, lo[0], hi[0]);
+		return dfa_pat_cat(l->dc, dfa_pat_class(l->dc, &mid), rest);
+	}
+	p = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, lo[0]),
+			be_byte_range(l, lo + 1, ones, n - 1));
+	p = dfa_pat_union(l->dc, p,
+			  dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, hi[0]),
+				      be_byte_range(l, zero, hi + 1, n - 1)));
+	if (hi[0] - lo[0] > 1) {
+		dfa_byteset_add_range(&mid, (uint8_t)(lo[0] + 1),
+				      (uint8_t)(hi[0] - 1));
+		p = dfa_pat_union(l->dc, p,
+				  dfa_pat_cat(l->dc,
+					      dfa_pat_class(l->dc, &mid), rest));
+	}
+	return p;
+}
+
+/* KIND PORT for ports lo..hi (port 0: any two bytes). */
+static dfa_pat_t be_port_run(struct be_lower *l, uint8_t kind, unsigned lo,
+			     unsigned hi)
+{
+	uint8_t a[2] = { (uint8_t)(lo >> 8), (uint8_t)lo };
+	uint8_t b[2] = { (uint8_t)(hi >> 8), (uint8_t)hi };
+	dfa_pat_t p = lo ? be_byte_range(l, a, b, 2) : be_any_n(l, 2);
+
+	return dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, kind), p);
+}
+
+static dfa_pat_t be_inet_port_pat(struct be_lower *l,
+				  const struct be_inet_side *s, bool peer,
+				  bool bind)
+{
+	dfa_pat_t p;
+
+	if (!s->has_port)
+		return be_any_n(l, 3);
+	if (peer)
+		return be_port_run(l, 2, s->plo, s->phi);
+	if (!bind || s->plo >= 1024)
+		return be_port_run(l, 0, s->plo, s->phi);
+	p = be_port_run(l, 1, s->plo, s->phi < 1024 ? s->phi : 1023);
+	if (s->phi >= 1024)
+		p = dfa_pat_union(l->dc, p, be_port_run(l, 0, 1024, s->phi));
+	return p;
+}
+
+static dfa_pat_t be_inet_addr_pat(struct be_lower *l,
+				  const struct be_inet_side *s)
+{
+	dfa_pat_t v4, v6;
+
+	if (s->addr == 1)
+		return dfa_pat_byte(l->dc, 0);
+	if (s->addr == 2)
+		return dfa_pat_cat(l->dc,
+				   dfa_pat_byte(l->dc, s->alen == 4 ? 1 : 2),
+				   be_byte_range(l, s->alo, s->ahi, s->alen));
+	v4 = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, 1), be_any_n(l, 4));
+	v6 = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, 2), be_any_n(l, 16));
+	return dfa_pat_union(l->dc, dfa_pat_byte(l->dc, 0),
+			     dfa_pat_union(l->dc, v4, v6));
+}
+
+static void be_net_entry(struct be_lower *l, const struct ir_rule *r,
+			 dfa_pat_t pat, uint32_t perms, uint32_t audit)
+{
+	struct be_perm p;
+
+	be_pdb_perm(&p, r, perms);
+	p.audit = !p.deny && r->q.audit ? audit : 0;
+	be_add_entry(l, BE_AUT_PDB, pat, be_add_perm(l, &p));
+}
+
+/* Note [inet-fine] for one family and a set of types. */
+static void be_net_inet(struct be_lower *l, const struct ir_rule *r,
+			uint8_t fam, const struct dfa_byteset *t,
+			const struct be_inet_side *loc,
+			const struct be_inet_side *peer, uint32_t perms)
+{
+	const struct ir_net_rule *n = &r->u.net;
+	struct dfa_byteset f = { { 0 } };
+	dfa_pat_t z = dfa_pat_byte(l->dc, 0), q, la, s;
+	bool bind = perms & BE_NET_BIND;
+
+	dfa_byteset_add(&f, fam);
+	q = be_net_pat(l, &f, t);
+	if (perms & BE_NET_CREATE)
+		be_net_entry(l, r, q, BE_NET_CREATE | BE_NET_CONT,
+			     BE_NET_CREATE);
+	if (n->type && !strcmp(n->type, "icmp") && n->protocol >= 0)
+		q = dfa_pat_cat(l->dc, q,
+				dfa_pat_bytes(l->dc,
+					      (const uint8_t[]){
+						      (uint8_t)(n->protocol >> 8),
+						      (uint8_t)n->protocol },
+					      2));
+	else
+		q = dfa_pat_cat(l->dc, q, be_any_n(l, 2));
+	la = be_pat_cat3(l, be_inet_port_pat(l, loc, false, bind),
+			 be_inet_addr_pat(l, loc), z);
+	if (perms & BE_NET_PEER) {
+		s = be_pat_cat3(l, q, be_inet_port_pat(l, peer, true, false),
+				be_inet_addr_pat(l, peer));
+		s = dfa_pat_cat(l->dc, s, z);
+		be_net_entry(l, r, s, BE_NET_CONT, perms);
+		s = be_pat_cat3(l, s, be_pat_nonnul(l, false), z);
+		be_net_entry(l, r, s, BE_NET_CONT, perms);
+		s = be_pat_cat3(l, s, dfa_pat_byte(l->dc, 1), la);
+		be_net_entry(l, r, s, perms, perms);
+	}
+	s = dfa_pat_cat(l->dc, q, la);
+	be_net_entry(l, r, s, perms, perms);
+	if (perms & BE_NET_LISTEN)
+		be_net_entry(l, r,
+			     be_pat_cat3(l, s, dfa_pat_byte(l->dc, 2),
+					 be_any_n(l, 2)),
+			     perms, perms);
+	if (perms & BE_NET_OPTS)
+		be_net_entry(l, r,
+			     be_pat_cat3(l, s, dfa_pat_byte(l->dc, 4),
+					 be_any_n(l, 4)),
+			     perms, perms);
+}
+
+/* Whether both feature sets advertise network_v8/af_inet. */
+static bool be_net_af_inet(const struct be_lower *l)
+{
+	const struct features *k = l->o ? l->o->kernel : NULL;
+	const struct features *p = l->o && l->o->policy ? l->o->policy : k;
+
+	return l->abi->network_v8 && k && feat_has(k, "network_v8/af_inet") &&
+	       feat_has(p, "network_v8/af_inet");
+}
+
+static bool be_net_has_addr(const struct ir_cond *c)
+{
+	for (; c; c = c->next)
+		if (!strcmp(c->name, "ip") || !strcmp(c->name, "port"))
+			return true;
+	return false;
+}
+
+static const struct ir_cond *be_net_v9_cond(const struct ir_cond *c)
+{
+	for (; c; c = c->next)
+		if (strcmp(c->name, "ip") && strcmp(c->name, "port"))
+			return c;
+	return NULL;
+}
+
+/* Note [net-v9-conds]: label= and interface= need network_v9 (upstream
+ * 5.0), which this compiler does not target. With network_v8/af_inet the
+ * front end passes them on; they are an error naming the feature, or
+ * with --extension-downgrade an allow rule loses them (warning) and a
+ * deny rule is dropped (warning), as language.md 3.5 does on 6.1.
+ * Returns whether the rule is still to be lowered.
+ */
+static bool be_net_v9_check(struct be_lower *l, const struct ir_rule *r)
+{
+	const struct ir_net_rule *n = &r->u.net;
+	const struct ir_cond *c = be_net_v9_cond(n->conds);
+
+	if (!c)
+		c = be_net_v9_cond(n->peer);
+	if (!c)
+		return true;
+	if (!l->o || !l->o->extension_downgrade) {
+		diag_error(
+			l->cu, c->loc,
+			"network rule conditional '%s' needs kernel feature network_v9, which the target kernel lacks",
+			c->name);
+		l->rc = -EINVAL;
+		return false;
+	}
+	if (r->q.mode == IR_MODE_DENY) {
+		diag_warn(l->cu, WARN_RULE_NOT_ENFORCED, c->loc,
+			  "deny network rule with conditional '%s' not enforced (needs network_v9)",
+			  c->name);
+		return false;
+	}
+	diag_warn(l->cu, WARN_RULE_DOWNGRADED, c->loc,
+		  "network rule conditional '%s' dropped (needs network_v9)",
+		  c->name);
+	return true;
+}
+
 /* Note [network-sets]: observed 3.0.8 output. A family without a type
  * covers types 1-5 and 10; a type or protocol without a family covers
  * every family 3.0.8 names (0-45 without 12), tcp/udp only inet and
@@ -243,13 +591,19 @@ void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 {
 	const struct ir_net_rule *n = &r->u.net;
 	struct dfa_byteset f = { { 0 } }, t = { { 0 } };
+	struct be_inet_side loc, peer;
 	const char *tw = n->type;
 	bool deny = r->q.mode == IR_MODE_DENY;
+	bool inet = be_net_af_inet(l);
+	bool addr = be_net_has_addr(n->conds) || be_net_has_addr(n->peer);
+	uint32_t perms = be_net_bits(&n->access);
 
 	if ((!l->abi->network_v8 && !l->abi->net_masks) ||
 	    r->q.mode == IR_MODE_PROMPT)
 		return;
-	if (deny && (n->conds || n->peer || n->nl_protocols.n))
+	if (inet && !be_net_v9_check(l, r))
+		return;
+	if (deny && (n->nl_protocols.n || (!inet && (n->conds || n->peer))))
 		return;
 	if (n->family >= 0) {
 		dfa_byteset_add(&f, (uint8_t)n->family);
@@ -258,22 +612,38 @@ void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 		dfa_byteset_add(&f, BE_AF_INET6);
 	} else if (tw && !strcmp(tw, "icmp")) {
 		dfa_byteset_add(&f, BE_AF_INET);
-	} else if (n->sock_type >= 0) {
+	} else if (n->sock_type >= 0 || addr) {
 		dfa_byteset_add_range(&f, 0, be_af_max(l) - 1);
 		f.w[0] &= ~((uint64_t)1 << 12);
 	} else {
 		dfa_byteset_add_range(&f, 0, be_af_max(l) - 1);
 		dfa_byteset_add_range(&t, 0, 15);
 	}
+	if (addr)
+		f.w[0] &= (1ULL << BE_AF_INET) | (1ULL << BE_AF_INET6);
 	if (n->sock_type >= 0)
 		dfa_byteset_add(&t, (uint8_t)n->sock_type);
-	else if (n->family >= 0)
+	else if (n->family >= 0 || addr)
 		be_types_default(&t);
 	if (l->abi->net_masks) {
 		be_net_masks(l, r, &f, &t);
 		return;
 	}
-	be_pdb_entry(l, r, be_net_pat(l, &f, &t), be_net_bits(&n->access));
+	if (inet && (be_inet_side(&loc, n->conds) ||
+		     be_inet_side(&peer, n->peer))) {
+		diag_error(l->cu, r->loc, "network rule: invalid ip or port");
+		l->rc = -EINVAL;
+		return;
+	}
+	for (unsigned fam = 0; inet && fam < 16; fam++) {
+		if ((fam != BE_AF_INET && fam != BE_AF_INET6) ||
+		    !dfa_byteset_has(&f, (uint8_t)fam))
+			continue;
+		be_net_inet(l, r, (uint8_t)fam, &t, &loc, &peer, perms);
+		f.w[0] &= ~(1ULL << fam);
+	}
+	if (f.w[0] || f.w[1] || f.w[2] || f.w[3])
+		be_pdb_entry(l, r, be_net_pat(l, &f, &t), perms);
 }
 
 /* A unix address condition (language.md 3.6): none is \x01, @name is
