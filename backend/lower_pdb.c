@@ -1,6 +1,7 @@
 /* Lowering of the policydb rule kinds and profile fields (policy-blob.md
  * 5.5, 5.6, 7.2): capability words, rlimits, network_v8 (family, type,
- * per-access bits) with 3.0.8's widening of unix rules, signal, ptrace
+ * per-access bits; fine-grained inet addresses and ports with
+ * network_v8/af_inet) with 3.0.8's widening of unix rules, signal, ptrace
  * under the label class, and the class markers. Produces entries and
  * words; the fold lives in perms.c.
  */
@@ -241,7 +242,9 @@ static void be_net_masks(struct be_lower *l, const struct ir_rule *r,
  * prefix P = \x0e FAMILY TYPE: P carries only create plus the
  * continue-matching bit (0x10000000, AA_CONT_MATCH in accept1 layout),
  * and the socket operations are matched further on
- *   Q = P PROTO (two bytes; any, or the icmp protocol)
+ *   Q = P PROTO (two bytes: any; for `icmp` IPPROTO_ICMP, 1, where
+ *       upstream writes 2, its mask 1 << IPPROTO_ICMP, which no socket
+ *       has)
  *   local:  Q LPORT LADDR \0                     all the rule's permissions
  *           ... \0 \x02 ..                        listen (backlog)
  *           ... \0 \x04 .. ..                     setopt/getopt (level, name)
@@ -585,7 +588,10 @@ static bool be_net_v9_check(struct be_lower *l, const struct ir_rule *r)
  * covers types 1-5 and 10; a type or protocol without a family covers
  * every family 3.0.8 names (0-45 without 12), tcp/udp only inet and
  * inet6, icmp only inet; a bare `network,` covers families 0-45 times
- * types 0-15.
+ * types 0-15. A rule with ip= or port= covers only inet and inet6
+ * (language.md 3.5): with af_inet as Note [inet-fine], else the
+ * conditions are dropped from an allow rule and a deny rule is dropped
+ * (the front end warns).
  */
 void be_lower_net_rule(struct be_lower *l, const struct ir_rule *r)
 {
