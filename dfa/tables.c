@@ -245,6 +245,25 @@ static void comb_reserve(struct comb *cb, size_t need)
 	cb->cap = cap;
 }
 
+/*
+ * Empties @cb for another packing, keeping its storage: only slots below
+ * end were claimed, and union-find links only ever change at claimed
+ * slots, so the rest is already in its initial state.
+ */
+static void comb_reset(struct comb *cb)
+{
+	size_t e = cb->end < cb->cap ? cb->end : cb->cap;
+
+	for (size_t i = 0; i < e; i++) {
+		cb->next[i] = 0;
+		cb->check[i] = COMB_FREE;
+		cb->nf[i] = (uint32_t)i;
+	}
+	if (cb->cap)
+		memset(cb->occ, 0, (e / 64 + 1) * sizeof(uint64_t));
+	cb->end = 0;
+}
+
 /* Smallest free slot at or after @i (slots past cap are free). */
 static size_t comb_free_from(struct comb *cb, size_t i)
 {
@@ -311,16 +330,13 @@ static uint32_t comb_conflict(const struct comb *cb, size_t base,
  * that column i lands on the next free slot.
  */
 static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
-			 size_t from)
+			 const uint64_t *m, size_t from)
 {
 	size_t base, tries = 0;
-	uint64_t m[5] = { 0 };
 	uint32_t i = 0;
 
 	if (!n)
 		return 0;
-	for (uint32_t j = 0; j < n; j++)
-		m[col[j] / 64] |= (uint64_t)1 << (col[j] % 64);
 	base = comb_free_from(cb, from + col[0]) - col[0];
 	for (;;) {
 		i = comb_conflict(cb, base, m);
@@ -338,13 +354,19 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
 	}
 }
 
-/* Every state's row: its default and the columns it stores. */
+/*
+ * Every state's row: its default and the columns it stores; rows with
+ * the same column set share a mask id (Note [comb-packing]).
+ */
 struct crows {
 	uint32_t *def; /* default target per state */
 	uint32_t *off; /* state s stores col/to[off[s], off[s + 1]) */
 	uint32_t *col; /* columns, ascending (shifted by one with OOB) */
 	uint32_t *to; /* target per stored column */
 	size_t cap; /* entries allocated in col and to */
+	uint32_t *mid; /* mask id per state (rows with columns only) */
+	uint64_t (*mask)[5]; /* column set per mask id (bit c: column c) */
+	uint32_t nmask; /* distinct column sets */
 };
 
 static void crows_free(struct crows *cr)
@@ -353,6 +375,8 @@ static void crows_free(struct crows *cr)
 	free(cr->off);
 	free(cr->col);
 	free(cr->to);
+	free(cr->mid);
+	free(cr->mask);
 }
 
 static void crows_push(struct crows *cr, size_t at, uint32_t c, uint32_t to)
@@ -367,6 +391,52 @@ static void crows_push(struct crows *cr, size_t at, uint32_t c, uint32_t to)
 }
 
 /*
+ * Note [comb-packing]: rows with the same column set. Slots only get
+ * taken, so a base that did not fit a column set never fits it later:
+ * the next row with that set is searched from just past the last one's
+ * base, which is exactly where first fit would put it. The sets are
+ * numbered once per row table, for every packing order.
+ */
+static void crows_masks(uint32_t n, struct crows *cr)
+{
+	size_t cap = 64, rows = 0;
+	uint32_t *tab;
+
+	for (uint32_t s = 1; s < n; s++)
+		rows += cr->off[s + 1] != cr->off[s];
+	while (cap < 2 * rows)
+		cap *= 2;
+	tab = xmalloc(cap * sizeof(uint32_t));
+	memset(tab, 0xff, cap * sizeof(uint32_t));
+	cr->mid = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	cr->mask = xmalloc((rows + 1) * sizeof(*cr->mask));
+	cr->nmask = 0;
+	for (uint32_t s = 1; s < n; s++) {
+		const uint32_t *col = cr->col + cr->off[s];
+		uint32_t nc = cr->off[s + 1] - cr->off[s];
+		uint64_t *m = cr->mask[cr->nmask], h = 0;
+		size_t j;
+
+		cr->mid[s] = UINT32_MAX;
+		if (!nc)
+			continue;
+		memset(m, 0, sizeof(cr->mask[0]));
+		for (uint32_t i = 0; i < nc; i++)
+			m[col[i] / 64] |= (uint64_t)1 << (col[i] % 64);
+		for (int w = 0; w < 5; w++)
+			h = (h ^ m[w]) * 0x9e3779b97f4a7c15ull;
+		j = (size_t)(h >> 20) & (cap - 1);
+		while (tab[j] != UINT32_MAX &&
+		       memcmp(cr->mask[tab[j]], m, sizeof(cr->mask[0])))
+			j = (j + 1) & (cap - 1);
+		if (tab[j] == UINT32_MAX)
+			tab[j] = cr->nmask++;
+		cr->mid[s] = tab[j];
+	}
+	free(tab);
+}
+
+/*
  * The rows of @d over classes (@ec) or bytes. The default is the most
  * frequent target (a class weighs its bytes without @ec), ties to the
  * smaller state; a state's out-of-band slot is column 0 when it needs
@@ -375,9 +445,13 @@ static void crows_push(struct crows *cr, size_t at, uint32_t c, uint32_t to)
 static void comb_rows(const struct dfa *d, bool ec, struct crows *cr)
 {
 	uint32_t n = d->nstates, nk = d->nclasses, w[256] = { 0 };
+	uint64_t cbits[256][4]; /* bytes of each class */
 	size_t at = 0;
 
 	memset(cr, 0, sizeof(*cr));
+	memset(cbits, 0, nk * sizeof(cbits[0]));
+	for (int b = 0; b < 256; b++)
+		cbits[d->ec[b]][b / 64] |= (uint64_t)1 << (b % 64);
 	cr->def = xcalloc(n + 1, sizeof(uint32_t));
 	cr->off = xcalloc(n + 2, sizeof(uint32_t));
 	for (int b = 0; b < 256; b++)
@@ -417,59 +491,27 @@ static void comb_rows(const struct dfa *d, bool ec, struct crows *cr)
 				if (row[k] != def)
 					crows_push(cr, at++, k + sh, row[k]);
 		} else {
-			for (int b = 0; b < 256; b++)
-				if (row[d->ec[b]] != def)
-					crows_push(cr, at++, (uint32_t)b + sh,
+			uint64_t bs[4] = { 0 };
+
+			for (uint32_t k = 0; k < nk; k++)
+				if (row[k] != def)
+					for (int q = 0; q < 4; q++)
+						bs[q] |= cbits[k][q];
+			for (uint32_t q = 0; q < 4; q++) {
+				for (uint64_t x = bs[q]; x; x &= x - 1) {
+					uint32_t b = 64 * q +
+						(uint32_t)__builtin_ctzll(x);
+
+					crows_push(cr, at++, b + sh,
 						   row[d->ec[b]]);
+				}
+			}
 		}
 	}
 	cr->off[n] = (uint32_t)at;
 	if (n)
 		cr->off[0] = 0;
-}
-
-/*
- * Note [comb-packing]: rows with the same column set. Slots only get
- * taken, so a base that did not fit a column set never fits it later:
- * the next row with that set is searched from just past the last one's
- * base, which is exactly where first fit would put it.
- */
-struct mask_ent {
-	uint64_t m[5]; /* column set; all zero: empty entry */
-	size_t base; /* base of the last row with this set */
-};
-
-struct mask_tab {
-	struct mask_ent *e; /* cap entries */
-	size_t cap; /* power of two, more than twice the rows */
-};
-
-/* Where to start the search for a row with columns @col; its entry. */
-static size_t mask_from(struct mask_tab *t, const uint32_t *col, uint32_t n,
-			struct mask_ent **slot)
-{
-	uint64_t m[5] = { 0 }, h = 0;
-	size_t j;
-
-	*slot = NULL;
-	if (!n)
-		return 0;
-	for (uint32_t i = 0; i < n; i++)
-		m[col[i] / 64] |= (uint64_t)1 << (col[i] % 64);
-	for (int w = 0; w < 5; w++)
-		h = (h ^ m[w]) * 0x9e3779b97f4a7c15ull;
-	j = (size_t)(h >> 20) & (t->cap - 1);
-	while (t->e[j].m[0] | t->e[j].m[1] | t->e[j].m[2] | t->e[j].m[3] |
-	       t->e[j].m[4]) {
-		if (!memcmp(t->e[j].m, m, sizeof(m))) {
-			*slot = &t->e[j];
-			return t->e[j].base + 1;
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	memcpy(t->e[j].m, m, sizeof(m));
-	*slot = &t->e[j];
-	return 0;
+	crows_masks(n, cr);
 }
 
 /* A packed layout, before it is copied into the arena. */
@@ -501,29 +543,57 @@ enum comb_order {
 	COMB__N
 };
 
-static int cmp_u64(const void *a, const void *b)
+/*
+ * Sorts the @n keys (order << 32 | state, states ascending on entry) by
+ * order: least significant digit first, nine bits a pass, each pass
+ * stable, so ties stay in state order, as a full sort of the keys gives.
+ */
+static void sort_keys(uint64_t *key, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t *tmp = xmalloc(n * sizeof(*tmp)), *src = key, *dst = tmp;
+	uint64_t all = 0;
 
-	return x < y ? -1 : x > y;
+	for (size_t i = 0; i < n; i++)
+		all |= key[i] >> 32;
+	for (int sh = 32; sh < 64 && (all >> (sh - 32)); sh += 9) {
+		size_t cnt[513] = { 0 };
+
+		for (size_t i = 0; i < n; i++)
+			cnt[(src[i] >> sh & 511) + 1]++;
+		for (int b = 0; b < 512; b++)
+			cnt[b + 1] += cnt[b];
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[src[i] >> sh & 511]++] = src[i];
+		src = dst;
+		dst = dst == tmp ? key : tmp;
+	}
+	if (src != key)
+		memcpy(key, src, n * sizeof(*key));
+	free(tmp);
 }
 
 /*
  * Note [comb-packing]: states are placed first fit in order @ord; the
  * decreasing orders put the dense rows at the low bases and let the
- * sparse ones fill the holes between them (ties in state order).
+ * sparse ones fill the holes between them (ties in state order). @l is
+ * either zeroed or a layout of an earlier packing of the same automaton,
+ * whose storage is reused.
  */
 static void comb_pack(const struct dfa *d, const struct crows *cr,
 		      enum comb_order ord, struct clayout *l)
 {
 	uint32_t n = d->nstates;
 	uint64_t *key = xmalloc(((size_t)n + 1) * sizeof(uint64_t));
-	struct mask_tab mt;
+	size_t *last = xmalloc(((size_t)cr->nmask + 1) * sizeof(size_t));
 
-	memset(l, 0, sizeof(*l));
-	l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
-	l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
-	comb_reserve(&l->cb, 512);
+	if (l->base) {
+		comb_reset(&l->cb);
+		l->oob = false;
+	} else {
+		l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
+		l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
+	}
+	comb_reserve(&l->cb, (size_t)cr->off[n] + 512);
 	for (uint32_t s = 1; s < n; s++) {
 		uint64_t k = 0, span = 0, nc = cr->off[s + 1] - cr->off[s];
 
@@ -538,23 +608,22 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 		key[s - 1] = k << 32 | s;
 	}
 	if (ord != COMB_BY_STATE && n > 1)
-		qsort(key, n - 1, sizeof(*key), cmp_u64);
-	mt.cap = 64;
-	while (mt.cap < 2 * (size_t)n)
-		mt.cap *= 2;
-	mt.e = xcalloc(mt.cap, sizeof(*mt.e));
+		sort_keys(key, n - 1);
+	memset(last, 0xff, ((size_t)cr->nmask + 1) * sizeof(size_t));
 	for (uint32_t i = 0; i + 1 < n; i++) {
-		struct mask_ent *slot;
 		uint32_t s = (uint32_t)key[i], oob = dfa_step_oob(d, s);
 		const uint32_t *col = cr->col + cr->off[s];
 		const uint32_t *to = cr->to + cr->off[s];
 		uint32_t nc = cr->off[s + 1] - cr->off[s];
-		size_t base;
+		size_t base = 0;
 
-		base = comb_place(&l->cb, col, nc,
-				  mask_from(&mt, col, nc, &slot));
-		if (slot)
-			slot->base = base;
+		if (nc) {
+			size_t *lb = &last[cr->mid[s]];
+
+			base = comb_place(&l->cb, col, nc, cr->mask[cr->mid[s]],
+					  *lb == SIZE_MAX ? 0 : *lb + 1);
+			*lb = base;
+		}
 		comb_reserve(&l->cb, base + 257);
 		for (uint32_t j = 0; j < nc; j++)
 			comb_claim(&l->cb, base + col[j], s, to[j]);
@@ -570,7 +639,7 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 		if ((size_t)(l->base[s] & DFA_BASE_INDEX) + 256 > l->len)
 			l->len = (size_t)(l->base[s] & DFA_BASE_INDEX) + 256;
 	free(key);
-	free(mt.e);
+	free(last);
 }
 
 int dfa_compress(const struct dfa *d, struct arena *a,
@@ -578,7 +647,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		 const char **err)
 {
 	struct dfa_tables *t;
-	struct clayout lay[2], *l;
+	struct clayout lay[2] = { 0 }, *l, tmp;
 	struct crows cr = { 0 };
 	int cr_ec = -1;
 	bool ec = opts ? opts->use_ec : true;
@@ -613,14 +682,14 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		lay[1].ec = kec;
 		if (!l || lay[1].len * 4 + (kec ? 268 : 0) <
 				  l->len * 4 + (l->ec ? 268 : 0)) {
-			if (l)
-				clayout_free(l);
+			/* the old best becomes the next packing's storage */
+			tmp = lay[0];
 			lay[0] = lay[1];
+			lay[1] = tmp;
 			l = &lay[0];
-		} else {
-			clayout_free(&lay[1]);
 		}
 	}
+	clayout_free(&lay[1]);
 	crows_free(&cr);
 	ec = l->ec;
 	len = l->len;
