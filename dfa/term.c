@@ -566,7 +566,8 @@ static size_t sorted_find(const uint32_t *v, size_t n, uint32_t t)
  */
 static size_t or_drop_starred(struct dfa_ctx *c, size_t base, size_t n)
 {
-	uint32_t idx[64], set[64], rest[64], m = 0;
+	uint32_t idx[64], set[64], rest[64], m = 0, hkey[128];
+	uint8_t head[128], nxt[64], slot[64];
 	size_t j = 0;
 
 	for (size_t i = 0; i < n && m < 64; i++) {
@@ -577,15 +578,27 @@ static size_t or_drop_starred(struct dfa_ctx *c, size_t base, size_t n)
 	}
 	if (!m)
 		return n;
+	/* chain the starred kids by rest: only equal rests compare sets */
+	memset(head, 0xff, sizeof(head));
+	for (uint32_t k = 0; k < m; k++) {
+		uint32_t h = (rest[k] * 0x9e3779b1u) >> 25;
+
+		while (head[h] != 0xff && hkey[h] != rest[k])
+			h = (h + 1) & 127;
+		hkey[h] = rest[k];
+		nxt[k] = head[h];
+		head[h] = (uint8_t)k;
+		slot[k] = (uint8_t)h;
+	}
 	for (uint32_t i = 0; i < m; i++) {
 		uint32_t *v = dfa_stack_at(c, base);
 		size_t at = sorted_find(v, n, rest[i]);
 
 		if (at < n)
 			v[at] = UINT32_MAX;
-		for (uint32_t k = 0; k < m; k++)
-			if (k != i && rest[k] == rest[i] &&
-			    set[k] != set[i] && set_subset(c, set[k], set[i]))
+		for (uint32_t k = head[slot[i]]; k != 0xff; k = nxt[k])
+			if (k != i && set[k] != set[i] &&
+			    set_subset(c, set[k], set[i]))
 				v[idx[k]] = UINT32_MAX;
 	}
 	for (size_t i = 0; i < n; i++) {
