@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARENA_CHUNK (64 * 1024)
 #define ARENA_ALIGN 16
@@ -18,6 +19,7 @@ struct arena_chunk {
 	struct arena_chunk *prev; /* older chunk */
 	size_t size; /* usable bytes in data[] */
 	size_t used; /* bytes handed out */
+	bool mapped; /* own mapping (one big allocation), else malloc'd */
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
@@ -79,6 +81,14 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+static void arena_chunk_free(struct arena_chunk *c)
+{
+	if (c->mapped)
+		munmap(c, sizeof(*c) + c->size);
+	else
+		free(c);
+}
+
 struct arena *arena_create(void)
 {
 	struct arena *a = xcalloc(1, sizeof(*a));
@@ -111,7 +121,7 @@ void arena_destroy(struct arena *a)
 	while (c) {
 		struct arena_chunk *prev = c->prev;
 
-		free(c);
+		arena_chunk_free(c);
 		c = prev;
 	}
 	free(a);
@@ -132,6 +142,30 @@ static void arena_oom(struct arena *a)
 	abort(); /* the handler must not return */
 }
 
+/* A big allocation gets a chunk of its own, mapped rather than malloc'd:
+ * the kernel's pages are already zero and are only faulted in when
+ * touched, so a sparsely used table (a hash or cache sized for the worst
+ * case) costs no more page faults than the entries it uses.
+ */
+static void *arena_alloc_mapped(struct arena *a, size_t need)
+{
+	struct arena_chunk *c;
+
+	if (need > SIZE_MAX - sizeof(*c))
+		arena_oom(a);
+	c = mmap(NULL, sizeof(*c) + need, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED)
+		arena_oom(a);
+	c->size = need;
+	c->used = need;
+	c->mapped = true;
+	c->prev = a->cur;
+	a->cur = c;
+	a->total += need;
+	return c->data;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->cur;
@@ -141,17 +175,18 @@ void *arena_alloc(struct arena *a, size_t size)
 		arena_oom(a);
 	if (arena_injected_failure(a))
 		arena_oom(a);
+	if (need > ARENA_CHUNK / 4)
+		return arena_alloc_mapped(a, need);
 	if (!c || c->size - c->used < need) {
-		size_t csize = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
-
-		c = malloc(sizeof(*c) + csize);
+		c = malloc(sizeof(*c) + ARENA_CHUNK);
 		if (!c)
 			arena_oom(a);
-		c->size = csize;
+		c->size = ARENA_CHUNK;
 		c->used = 0;
+		c->mapped = false;
 		c->prev = a->cur;
 		a->cur = c;
-		a->total += csize;
+		a->total += ARENA_CHUNK;
 	}
 	void *p = c->data + c->used;
 
@@ -287,7 +322,7 @@ void arena_release(struct arena *a, struct arena_mark m)
 		struct arena_chunk *prev = a->cur->prev;
 
 		a->total -= a->cur->size;
-		free(a->cur);
+		arena_chunk_free(a->cur);
 		a->cur = prev;
 	}
 	if (a->cur)
