@@ -457,10 +457,16 @@ void be_parts_group(struct arena *a, struct dfa_ctx *dc,
 	out->v = arena_alloc_array(a, nu, sizeof(*out->v));
 	out->pat = arena_alloc_array(a, nu, sizeof(*out->pat));
 	for (size_t i = 0; i < nu;) {
-		struct be_atom *t = arena_alloc_array(a, nu - i, sizeof(*t));
-		size_t j = i, k = 0;
+		struct be_atom *t;
+		size_t j = i, k = 0, e = i;
 
-		for (; j < nu && u[j].pat == u[i].pat; j++) {
+		/* the group's own size: sizing it by the rest (nu - i) made
+		 * the atoms' memory quadratic in the number of groups
+		 */
+		while (e < nu && u[e].pat == u[i].pat)
+			e++;
+		t = arena_alloc_array(a, e - i, sizeof(*t));
+		for (; j < e; j++) {
 			if (k && be_atom_is_mask(u[j].t.kind) &&
 			    t[k - 1].kind == u[j].t.kind &&
 			    t[k - 1].prio == u[j].t.prio) {
