@@ -55,13 +55,16 @@ void cli_result_free(struct cli_result *r)
 
 long cli_jobs_count(const struct cli *c, size_t nunits)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long jobs, cap;
+	long cpus, jobs, cap;
 
-	if (cpus < 1)
-		cpus = 1;
 	if (c->jobs == 0)
 		return 0;
+	/* every setting allows one worker: skip the sysfs read of the cpus */
+	if (nunits <= 1)
+		return (long)nunits;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		cpus = 1;
 	if (c->max_jobs == -2)
 		cap = (long)nunits;
 	else if (c->max_jobs == -1)

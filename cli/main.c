@@ -834,7 +834,14 @@ static int cli_open_run(struct cli_run *r)
 	want_cache =
 		!r->cache_cfg.off && (!r->cache_cfg.skip_read ||
 				      r->cache_cfg.write || r->cache_cfg.show);
-	if (c->print_cache_dir || want_cache || !cli_check_only(c))
+	/* libapparmor's copy of the features is for the cache and the
+	 * kernel interface; with -M or -m and neither, compiling uses the
+	 * copy parsed at option time, so skip reading the file again.
+	 */
+	if (c->print_cache_dir || want_cache ||
+	    (r->loading && !c->skip_kernel_load) ||
+	    (!cli_check_only(c) && !c->kernel_features_path &&
+	     !c->kernel_features_str))
 		r->kf = cli_kernel_features(c);
 	if (!r->kf && (c->print_cache_dir || want_cache ||
 		       (r->loading && !c->skip_kernel_load))) {
