@@ -486,14 +486,13 @@ static bool moore_check(struct moore *mo, uint32_t nb, bool rows)
 }
 
 /*
- * Useful states (reachable from the start, which every constructed state
- * is, and reaching an accepting one) get block 1 + value in @blk, the
- * others UINT32_MAX; returns the number of distinct blocks.
+ * Marks in @blk with 0 the states that reach an accepting one, the others
+ * UINT32_MAX: a breadth-first search from the accepting states over the
+ * reversed transitions.
  */
-static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
+static void useful_reverse(const struct dfa_raw *r, uint32_t *blk)
 {
-	uint32_t nn = r->nstates, mm = r->toff[nn], *off, *src, *q, nq = 0;
-	uint32_t *seen, nb = 0;
+	uint32_t nn = r->nstates, *off, *src, *q, nq = 0;
 
 	off = xcalloc((size_t)nn + 2, sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++)
@@ -530,6 +529,58 @@ static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
 				blk[src[k]] = 0;
 				q[nq++] = src[k];
 			}
+	free(off);
+	free(src);
+	free(q);
+}
+
+/*
+ * The same marks as useful_reverse() when a few passes over the states
+ * in decreasing order reach the fixpoint (a state is useful when it
+ * accepts or steps to a useful state other than 0): construction numbers
+ * states breadth first, so most steps go to higher states and the first
+ * pass marks nearly all of them. Returns false when it gave up.
+ */
+static bool useful_passes(const struct dfa_raw *r, uint32_t *blk)
+{
+	uint32_t nn = r->nstates;
+
+	for (uint32_t s = 0; s < nn; s++)
+		blk[s] = r->val[s] ? 0 : UINT32_MAX;
+	for (int pass = 0; pass < 4; pass++) {
+		bool changed = false;
+
+		for (uint32_t s = nn; s-- > 0;) {
+			if (blk[s] != UINT32_MAX)
+				continue;
+			for (uint32_t t = r->toff[s]; t <= r->toff[s + 1];
+			     t++) {
+				uint32_t d = raw_target(r, s, t);
+
+				if (d && blk[d] != UINT32_MAX) {
+					blk[s] = 0;
+					changed = true;
+					break;
+				}
+			}
+		}
+		if (!changed)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Useful states (reachable from the start, which every constructed state
+ * is, and reaching an accepting one) get block 1 + value in @blk, the
+ * others UINT32_MAX; returns the number of distinct blocks.
+ */
+static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
+{
+	uint32_t nn = r->nstates, *seen, nb = 0;
+
+	if (!useful_passes(r, blk))
+		useful_reverse(r, blk);
 	seen = xcalloc((size_t)r->nvals + 1, sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++) {
 		if (blk[s] == UINT32_MAX)
@@ -538,10 +589,6 @@ static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
 			seen[r->val[s]] = ++nb;
 		blk[s] = seen[r->val[s]] - 1;
 	}
-	(void)mm;
-	free(off);
-	free(src);
-	free(q);
 	free(seen);
 	return nb;
 }
