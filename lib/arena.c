@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define ARENA_CHUNK (64 * 1024)
 #define ARENA_ALIGN 16
@@ -19,7 +18,6 @@ struct arena_chunk {
 	struct arena_chunk *prev; /* older chunk */
 	size_t size; /* usable bytes in data[] */
 	size_t used; /* bytes handed out */
-	bool mapped; /* own mapping (one big allocation), else malloc'd */
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
@@ -81,14 +79,6 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-static void arena_chunk_free(struct arena_chunk *c)
-{
-	if (c->mapped)
-		munmap(c, sizeof(*c) + c->size);
-	else
-		free(c);
-}
-
 struct arena *arena_create(void)
 {
 	struct arena *a = xcalloc(1, sizeof(*a));
@@ -121,7 +111,7 @@ void arena_destroy(struct arena *a)
 	while (c) {
 		struct arena_chunk *prev = c->prev;
 
-		arena_chunk_free(c);
+		free(c);
 		c = prev;
 	}
 	free(a);
@@ -142,30 +132,6 @@ static void arena_oom(struct arena *a)
 	abort(); /* the handler must not return */
 }
 
-/* A big allocation gets a chunk of its own, mapped rather than malloc'd:
- * the kernel's pages are already zero and are only faulted in when
- * touched, so a sparsely used table (a hash or cache sized for the worst
- * case) costs no more page faults than the entries it uses.
- */
-static void *arena_alloc_mapped(struct arena *a, size_t need)
-{
-	struct arena_chunk *c;
-
-	if (need > SIZE_MAX - sizeof(*c))
-		arena_oom(a);
-	c = mmap(NULL, sizeof(*c) + need, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (c == MAP_FAILED)
-		arena_oom(a);
-	c->size = need;
-	c->used = need;
-	c->mapped = true;
-	c->prev = a->cur;
-	a->cur = c;
-	a->total += need;
-	return c->data;
-}
-
 void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->cur;
@@ -175,18 +141,17 @@ void *arena_alloc(struct arena *a, size_t size)
 		arena_oom(a);
 	if (arena_injected_failure(a))
 		arena_oom(a);
-	if (need > ARENA_CHUNK / 4)
-		return arena_alloc_mapped(a, need);
 	if (!c || c->size - c->used < need) {
-		c = malloc(sizeof(*c) + ARENA_CHUNK);
+		size_t csize = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
+
+		c = malloc(sizeof(*c) + csize);
 		if (!c)
 			arena_oom(a);
-		c->size = ARENA_CHUNK;
+		c->size = csize;
 		c->used = 0;
-		c->mapped = false;
 		c->prev = a->cur;
 		a->cur = c;
-		a->total += ARENA_CHUNK;
+		a->total += csize;
 	}
 	void *p = c->data + c->used;
 
@@ -322,7 +287,7 @@ void arena_release(struct arena *a, struct arena_mark m)
 		struct arena_chunk *prev = a->cur->prev;
 
 		a->total -= a->cur->size;
-		arena_chunk_free(a->cur);
+		free(a->cur);
 		a->cur = prev;
 	}
 	if (a->cur)
