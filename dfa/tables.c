@@ -593,7 +593,7 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 		l->base = xcalloc(n ? n : 1, sizeof(uint32_t));
 		l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
 	}
-	comb_reserve(&l->cb, (size_t)cr->off[n] + 512);
+	comb_reserve(&l->cb, 512);
 	for (uint32_t s = 1; s < n; s++) {
 		uint64_t k = 0, span = 0, nc = cr->off[s + 1] - cr->off[s];
 
