@@ -879,6 +879,7 @@ void cli_cu_opts(const struct cli *c, struct cu_opts *o)
 	o->policy_features = c->policy_features;
 	o->override_abi = c->override_abi;
 	o->diag = &c->diag;
+	o->progname = c->progname;
 }
 
 static void cli_version_header(FILE *out)

@@ -27,6 +27,8 @@ struct cu_opts {
 	const struct features *policy_features; /* ABI for files without abi */
 	const struct features *override_abi; /* --override-policy-abi or NULL */
 	const struct diag_config *diag; /* borrowed */
+	const char *progname; /* argv[0] for messages that 3.0.8 prefixes
+			       * with it; NULL: "apparmor_parser" */
 };
 
 /* A file read by the unit, kept whole so diagnostics can quote it. */

@@ -1204,7 +1204,8 @@ static const struct features *policy_abi(struct chk *c)
 		if (c->pol->profiles && c->cu->nfiles)
 			diag_warn(
 				c->cu, WARN_ABI, (struct src_loc){0, 1, 0},
-				"apparmor_parser: File '%s' missing feature abi, falling back to default policy feature abi",
+				"%s: File '%s' missing feature abi, falling back to default policy feature abi",
+				o->progname ? o->progname : "apparmor_parser",
 				c->cu->files[0].path);
 		return o->policy_features;
 	}

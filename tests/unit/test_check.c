@@ -572,6 +572,17 @@ static void test_missing_abi_warning(void **state)
 
 	ok(f, P("  /a r,"));
 	assert_true(has_warning(f, WARN_ABI, "missing feature abi"));
+	assert_true(has_warning(f, WARN_ABI, "apparmor_parser: File"));
+}
+
+static void test_missing_abi_warning_names_the_program(void **state)
+{
+	struct fx *f = *state;
+
+	f->opts.progname = "/sbin/apparmor_parser";
+	ok(f, P("  /a r,"));
+	assert_true(has_warning(f, WARN_ABI,
+				"/sbin/apparmor_parser: File "));
 }
 
 int main(void)
@@ -631,6 +642,7 @@ int main(void)
 		T(test_network_conditionals_downgraded_on_61),
 		T(test_fs_conditional_on_file_rule),
 		T(test_missing_abi_warning),
+		T(test_missing_abi_warning_names_the_program),
 #undef T
 	};
 
