@@ -172,7 +172,7 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 	struct dfa_compress_opts co = { 0 };
 	struct be_parts parts;
 	struct dfa_stats st;
-	struct dfa_tables *t, *plain;
+	struct dfa_tables *t;
 	struct dfa *d;
 	const char *err = NULL;
 	uint32_t max = o->max_states ? o->max_states : BE_MAX_STATES_16;
@@ -199,6 +199,7 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 	dfa_get_stats(d, &st);
 	cnt->built += st.states_before;
 	co.use_ec = true;
+	co.by_bytes = true;
 	co.max_states = max > BE_MAX_STATES_16 ? BE_MAX_STATES_16 : max;
 	if (dfa_compress(d, l->a, &co, &t, &err)) {
 		diag_error(l->cu, l->prof->loc,
@@ -206,10 +207,6 @@ static int be_build(struct be_lower *l, enum be_aut aut,
 			   l->hname, be_aut_name[aut], co.max_states);
 		return -EINVAL;
 	}
-	co.use_ec = false;
-	if (!dfa_compress(d, l->a, &co, &plain, &err) &&
-	    dfa_tables_bytes(plain) < dfa_tables_bytes(t))
-		t = plain;
 	cnt->states += t->nstates;
 	*out = be_narrow(l->a, t);
 	return 0;

@@ -642,12 +642,32 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 	free(last);
 }
 
+static size_t table_size(size_t entries, size_t width)
+{
+	return (12 + entries * width + 7) & ~(size_t)7;
+}
+
+/* dfa_tables_bytes() of tables with @n states and @m NEXT entries. */
+static size_t tables_bytes(size_t n, size_t m, bool ec)
+{
+	size_t sz = 24;
+
+	sz += 2 * table_size(n, 4); /* ACCEPT, ACCEPT2 */
+	sz += table_size(n, 4); /* BASE */
+	sz += table_size(n, 2); /* DEFAULT */
+	sz += 2 * table_size(m, 2); /* NEXT, CHECK */
+	if (ec)
+		sz += table_size(256, 1);
+	return sz;
+}
+
 int dfa_compress(const struct dfa *d, struct arena *a,
 		 const struct dfa_compress_opts *opts, struct dfa_tables **out,
 		 const char **err)
 {
 	struct dfa_tables *t;
-	struct clayout lay[2] = { 0 }, *l, tmp;
+	struct clayout lay[3] = { 0 }, *l, tmp;
+	bool have[2] = { false, false };
 	struct crows cr = { 0 };
 	int cr_ec = -1;
 	bool ec = opts ? opts->use_ec : true;
@@ -663,9 +683,10 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 	 * Note [comb-packing]: the smallest of the layouts with and without
 	 * classes (when allowed; the EC table costs 256 bytes and a 12-byte
 	 * header), each in decreasing count order and, for small automata,
-	 * in the other orders too.
+	 * in the other orders too. lay[1] keeps the best layout with
+	 * classes, lay[0] the best without, lay[2] is the next packing's
+	 * storage; ties keep the earlier order.
 	 */
-	l = NULL;
 	for (int k = 0; k < 2 * COMB__N; k++) {
 		bool kec = k < COMB__N ? ec : false;
 		enum comb_order ord = (enum comb_order)(k % COMB__N);
@@ -678,27 +699,37 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 			comb_rows(d, kec, &cr);
 			cr_ec = kec;
 		}
-		comb_pack(d, &cr, ord, &lay[1]);
-		lay[1].ec = kec;
-		if (!l || lay[1].len * 4 + (kec ? 268 : 0) <
-				  l->len * 4 + (l->ec ? 268 : 0)) {
-			/* the old best becomes the next packing's storage */
-			tmp = lay[0];
-			lay[0] = lay[1];
-			lay[1] = tmp;
-			l = &lay[0];
+		comb_pack(d, &cr, ord, &lay[2]);
+		lay[2].ec = kec;
+		if (!have[kec] || lay[2].len < lay[kec].len) {
+			tmp = lay[kec];
+			lay[kec] = lay[2];
+			lay[2] = tmp;
+			have[kec] = true;
 		}
 	}
-	clayout_free(&lay[1]);
 	crows_free(&cr);
-	ec = l->ec;
-	len = l->len;
-	if (len > 0xffffffu + 1) {
-		clayout_free(l);
+	if (!have[0])
+		l = &lay[1];
+	else if (!have[1] || lay[0].len * 4 < lay[1].len * 4 + 268)
+		l = &lay[0];
+	else
+		l = &lay[1];
+	if (l->len > 0xffffffu + 1) {
+		for (int i = 0; i < 3; i++)
+			clayout_free(&lay[i]);
 		*err = arena_sprintf(a, "automaton exceeds %u table entries",
 				     0xffffffu + 1);
 		return -E2BIG;
 	}
+	if (opts && opts->by_bytes && l->ec && have[0] &&
+	    tables_bytes(n, lay[0].len, false) < tables_bytes(n, l->len, true))
+		l = &lay[0];
+	for (int i = 0; i < 3; i++)
+		if (&lay[i] != l)
+			clayout_free(&lay[i]);
+	ec = l->ec;
+	len = l->len;
 	t = arena_alloc(a, sizeof(*t));
 	t->nstates = n;
 	t->has_ec = ec;
@@ -759,20 +790,7 @@ dfa_state_t dfa_tables_match(const struct dfa_tables *t, dfa_state_t s,
 	return s;
 }
 
-static size_t table_size(size_t entries, size_t width)
-{
-	return (12 + entries * width + 7) & ~(size_t)7;
-}
-
 size_t dfa_tables_bytes(const struct dfa_tables *t)
 {
-	size_t n = t->nstates, m = t->nnext, sz = 24;
-
-	sz += 2 * table_size(n, 4); /* ACCEPT, ACCEPT2 */
-	sz += table_size(n, 4); /* BASE */
-	sz += table_size(n, 2); /* DEFAULT */
-	sz += 2 * table_size(m, 2); /* NEXT, CHECK */
-	if (t->has_ec)
-		sz += table_size(256, 1);
-	return sz;
+	return tables_bytes(t->nstates, t->nnext, t->has_ec);
 }

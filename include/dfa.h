@@ -115,6 +115,10 @@ struct dfa_compress_opts {
 	bool use_ec; /* may index windows by equivalence class: done when
 		      * the tables, EC table included, come out smaller */
 	bool ec_always; /* with use_ec: even when they do not */
+	bool by_bytes; /* with use_ec: then drop the classes after all when
+			* the best layout without them is smaller in
+			* dfa_tables_bytes() (the size estimate that picks
+			* the layout counts no padding) */
 	uint32_t max_states; /* 0: no limit; 65535 for 16-bit tables */
 };
 
