@@ -238,6 +238,11 @@ static bool minimize_acyclic(const struct dfa_raw *r, uint32_t *blockof,
 
 	if (nn <= DFA_START)
 		return false;
+	/* every constructed state is reachable: a self-loop is a cycle */
+	for (uint32_t s = 0; s < nn; s++)
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++)
+			if (r->tdst[t] == s)
+				return false;
 	indeg = xcalloc(nn, sizeof(uint32_t));
 	order = xmalloc((size_t)nn * sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++)
@@ -324,18 +329,18 @@ out:
  * keeps about ten words per transition, and its page faults dominated.
  * Moore's refinement needs a few words per state instead: each round
  * gives every useful state the block of its signature (its block, then
- * label and target block of each transition to a useful state), read in
- * place and told apart by a 64-bit hash; the block count stops growing
- * exactly when the partition is stable. A collision can only merge
- * blocks, so the stable partition is coarser than or equal to the exact
- * one; one exact pass then checks it is a congruence (then it is the
- * coarsest, i.e. the exact one); when it is not, Valmari's algorithm
- * refines it (or the accept values, should a collision have merged two
- * of them). A round reads every transition once and the blocks of a few
- * thousand states stay in cache, but the number of rounds is the depth
- * of the deepest distinction, so after MOORE_MAX_ROUNDS rounds the
- * partition reached (coarser than the final one) becomes the initial
- * partition of Valmari's algorithm.
+ * label and target block of each transition to a useful state), told
+ * apart by a 64-bit hash (Note [moore-weighted-sum]); the block count
+ * stops growing exactly when the partition is stable. A collision can
+ * only merge blocks, so the stable partition is coarser than or equal to
+ * the exact one; one exact pass then checks it is a congruence (then it
+ * is the coarsest, i.e. the exact one); when it is not, Valmari's
+ * algorithm refines it (or the accept values, should a collision have
+ * merged two of them). A round reads a few groups per state and the
+ * blocks of a few thousand states stay in cache, but the number of
+ * rounds is the depth of the deepest distinction, so after
+ * MOORE_MAX_ROUNDS rounds the partition reached (coarser than the final
+ * one) becomes the initial partition of Valmari's algorithm.
  */
 #define MOORE_MAX_ROUNDS 64
 
@@ -344,6 +349,11 @@ struct moore {
 	uint32_t *blk; /* block per state, UINT32_MAX when useless */
 	uint32_t *nxt; /* block per state in the round being computed */
 	uint32_t *size; /* states per block */
+	uint64_t *key; /* per state: hash key of its block, 0 when useless */
+	uint32_t *goff; /* nstates + 1 offsets into gw and gd */
+	uint64_t *gw; /* per group: sum of the weights of its classes */
+	uint32_t *gd; /* per group: the target */
+	size_t gcap; /* groups allocated */
 	struct {
 		uint64_t h; /* signature hash, odd */
 		uint32_t id; /* its block */
@@ -359,28 +369,100 @@ static uint64_t mix64(uint64_t h, uint64_t x)
 	return h ^ (h >> 29);
 }
 
-/* 64-bit hash of the signature of @s (Note [moore-minimization]). */
-static uint64_t moore_hash(const struct moore *mo, uint32_t s)
+/*
+ * Note [moore-weighted-sum]
+ * Rows are long (a transition per class, ~32 on the Debian profiles) but
+ * have few distinct targets (~3), so each state's transitions are
+ * grouped once by target, a group weighing the sum of random odd 64-bit
+ * weights of its classes. A round hashes a state as its own block mixed
+ * with the sum over its groups of weight times the key of the target's
+ * block, the key of a useless state being 0. That sum equals the sum
+ * over classes of class weight times block key, so two states with equal
+ * signatures get equal hashes however their classes are grouped, and a
+ * round reads a few groups per state instead of every class. Unequal
+ * signatures collide only by chance, which moore_check() catches (Note
+ * [moore-minimization]).
+ */
+
+/* Random odd weight of class @c (DFA_SYM_OOB for the out-of-band one). */
+static uint64_t class_weight(uint32_t c)
 {
-	const struct dfa_raw *r = mo->r;
-	const uint32_t *blk = mo->blk;
-	uint64_t h = mix64(0x2545f4914f6cdd1dull, blk[s]);
-	uint32_t lo = r->toff[s], hi = r->toff[s + 1], n = 0;
+	return mix64(mix64(0x6a09e667f3bcc909ull, c), c) | 1;
+}
 
-	for (uint32_t t = lo; t < hi; t++) {
-		uint32_t b = blk[r->tdst[t]];
+/* Add @w to the group of target @d of the state whose groups start at @gs. */
+static void moore_group_add(struct moore *mo, size_t gs, size_t *ng,
+			    uint32_t d, uint64_t w)
+{
+	size_t lo = *ng - gs > 8 ? *ng - 8 : gs;
 
-		if (b != UINT32_MAX) {
-			h = mix64(h, (uint64_t)r->tcls[t] << 32 | b);
-			n++;
+	for (size_t k = *ng; k-- > lo;) {
+		if (mo->gd[k] == d) {
+			mo->gw[k] += w;
+			return;
 		}
 	}
-	if (r->oob && r->oob[s] && blk[r->oob[s]] != UINT32_MAX) {
-		h = mix64(h, (uint64_t)DFA_SYM_OOB << 32 | blk[r->oob[s]]);
-		n++;
+	if (*ng == mo->gcap) {
+		mo->gcap *= 2;
+		mo->gw = xrealloc(mo->gw, mo->gcap * sizeof(uint64_t));
+		mo->gd = xrealloc(mo->gd, mo->gcap * sizeof(uint32_t));
 	}
-	/* transitions to useless states are no part of the signature */
-	return mix64(h, n);
+	mo->gw[*ng] = w;
+	mo->gd[(*ng)++] = d;
+}
+
+/*
+ * Groups of every state's transitions (Note [moore-weighted-sum]); a
+ * group to a useless state weighs nothing in a round, its key being 0.
+ */
+static void moore_groups(struct moore *mo)
+{
+	const struct dfa_raw *r = mo->r;
+	uint64_t wt[DFA_SYM_OOB + 1];
+	size_t ng = 0;
+
+	for (uint32_t c = 0; c <= DFA_SYM_OOB; c++)
+		wt[c] = class_weight(c);
+	mo->gcap = 4 * (size_t)r->nstates + 16;
+	mo->gw = xmalloc(mo->gcap * sizeof(uint64_t));
+	mo->gd = xmalloc(mo->gcap * sizeof(uint32_t));
+	mo->goff[0] = 0;
+	for (uint32_t s = 0; s < r->nstates; s++) {
+		size_t gs = ng;
+		uint32_t cd = 0;
+		uint64_t cw = 0;
+
+		for (uint32_t t = r->toff[s]; t < r->toff[s + 1]; t++) {
+			uint32_t d = r->tdst[t];
+
+			if (d != cd) {
+				if (cd)
+					moore_group_add(mo, gs, &ng, cd, cw);
+				cd = d;
+				cw = 0;
+			}
+			cw += wt[r->tcls[t]];
+		}
+		if (cd)
+			moore_group_add(mo, gs, &ng, cd, cw);
+		if (r->oob && r->oob[s])
+			moore_group_add(mo, gs, &ng, r->oob[s],
+					wt[DFA_SYM_OOB]);
+		mo->goff[s + 1] = (uint32_t)ng;
+	}
+}
+
+/* 64-bit hash of the signature of @s (Note [moore-weighted-sum]). */
+static uint64_t moore_hash(const struct moore *mo, uint32_t s)
+{
+	uint64_t h = 0;
+
+	for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++)
+		h += mo->gw[g] * mo->key[mo->gd[g]];
+	h = mix64(h, mo->blk[s]);
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ (h >> 32);
 }
 
 /* Whether @s and @q have equal signatures. */
@@ -428,9 +510,13 @@ static uint32_t moore_round(struct moore *mo, uint32_t nb0)
 
 	/* a block of one state stays one: no need to hash it */
 	memset(mo->size, 0, (size_t)nb0 * sizeof(uint32_t));
-	for (uint32_t s = 0; s < r->nstates; s++)
-		if (mo->blk[s] != UINT32_MAX)
+	for (uint32_t s = 0; s < r->nstates; s++) {
+		mo->key[s] = 0;
+		if (mo->blk[s] != UINT32_MAX) {
 			mo->size[mo->blk[s]]++;
+			mo->key[s] = mix64(0x3c6ef372fe94f82bull, mo->blk[s]);
+		}
+	}
 	mo->round++;
 	for (uint32_t s = 0; s < r->nstates; s++) {
 		uint64_t h;
@@ -486,36 +572,28 @@ static bool moore_check(struct moore *mo, uint32_t nb, bool rows)
 }
 
 /*
- * Marks in @blk with 0 the states that reach an accepting one, the others
- * UINT32_MAX: a breadth-first search from the accepting states over the
- * reversed transitions.
+ * Marks in mo->blk with 0 the states that reach an accepting one, the
+ * others UINT32_MAX: a breadth-first search from the accepting states
+ * over the reversed groups.
  */
-static void useful_reverse(const struct dfa_raw *r, uint32_t *blk)
+static void useful_reverse(struct moore *mo)
 {
-	uint32_t nn = r->nstates, *off, *src, *q, nq = 0;
+	const struct dfa_raw *r = mo->r;
+	uint32_t nn = r->nstates, *off, *src, *q = mo->nxt, nq = 0;
+	uint32_t *blk = mo->blk;
 
 	off = xcalloc((size_t)nn + 2, sizeof(uint32_t));
-	for (uint32_t s = 0; s < nn; s++)
-		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
-			uint32_t d = raw_target(r, s, t);
-
-			if (d)
-				off[d + 1]++;
-		}
+	for (uint32_t g = 0; g < mo->goff[nn]; g++)
+		off[mo->gd[g] + 1]++;
 	for (uint32_t s = 0; s < nn; s++)
 		off[s + 1] += off[s];
 	src = xmalloc(((size_t)off[nn] + 1) * sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++)
-		for (uint32_t t = r->toff[s]; t <= r->toff[s + 1]; t++) {
-			uint32_t d = raw_target(r, s, t);
-
-			if (d)
-				src[off[d]++] = s;
-		}
+		for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++)
+			src[off[mo->gd[g]]++] = s;
 	for (uint32_t s = nn; s > 0; s--)
 		off[s] = off[s - 1];
 	off[0] = 0;
-	q = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
 	for (uint32_t s = 0; s < nn; s++) {
 		blk[s] = UINT32_MAX;
 		if (r->val[s]) {
@@ -531,58 +609,76 @@ static void useful_reverse(const struct dfa_raw *r, uint32_t *blk)
 			}
 	free(off);
 	free(src);
-	free(q);
 }
 
-/*
- * The same marks as useful_reverse() when a few passes over the states
- * in decreasing order reach the fixpoint (a state is useful when it
- * accepts or steps to a useful state other than 0): construction numbers
- * states breadth first, so most steps go to higher states and the first
- * pass marks nearly all of them. Returns false when it gave up.
- */
-static bool useful_passes(const struct dfa_raw *r, uint32_t *blk)
+/* Whether @s steps to a state marked useful in mo->blk. */
+static bool steps_to_useful(const struct moore *mo, uint32_t s)
 {
-	uint32_t nn = r->nstates;
-
-	for (uint32_t s = 0; s < nn; s++)
-		blk[s] = r->val[s] ? 0 : UINT32_MAX;
-	for (int pass = 0; pass < 4; pass++) {
-		bool changed = false;
-
-		for (uint32_t s = nn; s-- > 0;) {
-			if (blk[s] != UINT32_MAX)
-				continue;
-			for (uint32_t t = r->toff[s]; t <= r->toff[s + 1];
-			     t++) {
-				uint32_t d = raw_target(r, s, t);
-
-				if (d && blk[d] != UINT32_MAX) {
-					blk[s] = 0;
-					changed = true;
-					break;
-				}
-			}
-		}
-		if (!changed)
+	for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++)
+		if (mo->blk[mo->gd[g]] != UINT32_MAX)
 			return true;
-	}
 	return false;
 }
 
 /*
+ * The same marks as useful_reverse() when passes over the states left
+ * unmarked, in decreasing order, reach the fixpoint cheaply (a state is
+ * useful when it accepts or steps to a useful state other than 0):
+ * construction numbers states breadth first, so most steps go to higher
+ * states and the first pass marks nearly all of them. Returns false when
+ * it gave up.
+ */
+static bool useful_passes(struct moore *mo)
+{
+	const struct dfa_raw *r = mo->r;
+	uint32_t nn = r->nstates, nl = 0, *blk = mo->blk, *left = mo->nxt;
+	size_t work = 0, budget = 2 * (size_t)mo->goff[nn] + nn;
+	bool changed = true;
+
+	for (uint32_t s = 0; s < nn; s++)
+		blk[s] = r->val[s] ? 0 : UINT32_MAX;
+	for (uint32_t s = nn; s-- > 0;) {
+		if (blk[s] != UINT32_MAX)
+			continue;
+		if (steps_to_useful(mo, s))
+			blk[s] = 0;
+		else
+			left[nl++] = s;
+	}
+	while (changed && work <= budget) {
+		uint32_t k = 0;
+
+		changed = false;
+		for (uint32_t i = 0; i < nl; i++) {
+			uint32_t s = left[i];
+
+			work += mo->goff[s + 1] - mo->goff[s] + 1;
+			if (steps_to_useful(mo, s)) {
+				blk[s] = 0;
+				changed = true;
+			} else {
+				left[k++] = s;
+			}
+		}
+		nl = k;
+	}
+	return !changed;
+}
+
+/*
  * Useful states (reachable from the start, which every constructed state
- * is, and reaching an accepting one) get block 1 + value in @blk, the
+ * is, and reaching an accepting one) get block 1 + value in mo->blk, the
  * others UINT32_MAX; returns the number of distinct blocks.
  */
-static uint32_t moore_useful(const struct dfa_raw *r, uint32_t *blk)
+static uint32_t moore_useful(struct moore *mo)
 {
-	uint32_t nn = r->nstates, *seen, nb = 0;
+	const struct dfa_raw *r = mo->r;
+	uint32_t *seen, nb = 0, *blk = mo->blk;
 
-	if (!useful_passes(r, blk))
-		useful_reverse(r, blk);
+	if (!useful_passes(mo))
+		useful_reverse(mo);
 	seen = xcalloc((size_t)r->nvals + 1, sizeof(uint32_t));
-	for (uint32_t s = 0; s < nn; s++) {
+	for (uint32_t s = 0; s < r->nstates; s++) {
 		if (blk[s] == UINT32_MAX)
 			continue;
 		if (!seen[r->val[s]])
@@ -611,7 +707,10 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 		mo.cap *= 2;
 	mo.tab = xcalloc(mo.cap, sizeof(*mo.tab));
 	mo.size = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
-	nb = moore_useful(r, mo.blk);
+	mo.key = xmalloc(((size_t)r->nstates + 1) * sizeof(uint64_t));
+	mo.goff = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
+	moore_groups(&mo);
+	nb = moore_useful(&mo);
 	for (;;) {
 		uint32_t nb2 = moore_round(&mo, nb), *t = mo.blk;
 
@@ -633,6 +732,10 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	free(mo.nxt);
 	free(mo.tab);
 	free(mo.size);
+	free(mo.key);
+	free(mo.goff);
+	free(mo.gw);
+	free(mo.gd);
 	if (!sound)
 		return minimize_valmari(r, blockof);
 	if (!exact) {
