@@ -196,32 +196,50 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * Each state keeps its most frequent target as DEFAULT and stores only the
  * other columns, in a window of NEXT/CHECK starting at its base; windows
  * interleave as long as no two states claim one slot (Tarjan and Yao,
- * "Storing a sparse table", CACM 1979). Bases are chosen first fit: a
- * union-find over free slots jumps straight to the next free slot for the
- * first column, and the search is bounded so that packing stays linear;
- * the table is then extended so every base + 255 is inside it
- * (policy-blob.md 6.4). A state with an out-of-band transition is placed
- * with its columns shifted by one, its out-of-band slot (base - 1) as
- * column 0, so its base is at least 1 (Note [out-of-band]).
+ * "Storing a sparse table", CACM 1979). Bases are chosen first fit: from
+ * the first candidate base, a clash in column i moves the base so that
+ * column i lands on the next free slot, and the search is bounded so that
+ * packing stays linear (after COMB_TRIES clashes it retries just below the
+ * end of the table, then gives up and takes the end); the table is then
+ * extended so every base + 255 is inside it (policy-blob.md 6.4). A state
+ * with an out-of-band transition is placed with its columns shifted by
+ * one, its out-of-band slot (base - 1) as column 0, so its base is at
+ * least 1 (Note [out-of-band]).
+ *
+ * Note [comb-window]
+ * The same first fit, found faster: the occupancy bitmap tells for 64
+ * consecutive bases at once which fit (a base fits when no stored column
+ * lands on a taken slot), and between such windows the clash rule above
+ * jumps ahead. Every base skipped either way does not fit, so the first
+ * fit found is the one of Note [comb-packing]; that walk meets at most
+ * one clash per base, so when the first fit is fewer than COMB_TRIES
+ * bases past the first candidate the bound cannot have cut it short.
+ * Otherwise the walk of Note [comb-packing] is replayed as it is, bound
+ * included. Free slots are found in the bitmap, with a second level that
+ * marks full 64-slot words.
  */
 
-#define COMB_FREE UINT32_MAX
 #define COMB_TRIES 4096
 #define COMB_TAIL_TRIES 64
 #define COMB_ORDER_MAX 2048 /* most states packed in every order */
 
 struct comb {
 	uint32_t *next; /* malloc'd */
-	uint32_t *check; /* malloc'd, COMB_FREE when unused */
-	uint32_t *nf; /* union-find: smallest free slot >= i */
+	uint32_t *check; /* malloc'd, valid where the occ bit is set */
 	uint64_t *occ; /* bit i set when slot i is taken; cap / 64 + 8 words */
-	size_t cap; /* allocated entries */
+	uint64_t *full; /* bit w set when occ word w is all taken */
+	size_t cap; /* allocated entries, a multiple of 512 */
 	size_t end; /* entries in use (past the last claimed slot) */
 };
 
+static size_t comb_full_words(size_t cap)
+{
+	return cap / 4096 + 2;
+}
+
 static void comb_reserve(struct comb *cb, size_t need)
 {
-	size_t cap = cb->cap;
+	size_t cap = cb->cap, ow, nw;
 
 	if (need <= cap)
 		return;
@@ -229,65 +247,67 @@ static void comb_reserve(struct comb *cb, size_t need)
 		cap = cap ? cap * 2 : 512;
 	cb->next = xrealloc(cb->next, cap * sizeof(uint32_t));
 	cb->check = xrealloc(cb->check, cap * sizeof(uint32_t));
-	cb->nf = xrealloc(cb->nf, (cap + 1) * sizeof(uint32_t));
-	{
-		size_t ow = cb->cap ? cb->cap / 64 + 8 : 0, nw = cap / 64 + 8;
-
-		cb->occ = xrealloc(cb->occ, nw * sizeof(uint64_t));
-		memset(cb->occ + ow, 0, (nw - ow) * sizeof(uint64_t));
-	}
-	for (size_t i = cb->cap; i < cap; i++) {
-		cb->next[i] = 0;
-		cb->check[i] = COMB_FREE;
-		cb->nf[i] = (uint32_t)i;
-	}
-	cb->nf[cap] = (uint32_t)cap;
+	ow = cb->cap ? cb->cap / 64 + 8 : 0;
+	nw = cap / 64 + 8;
+	cb->occ = xrealloc(cb->occ, nw * sizeof(uint64_t));
+	memset(cb->occ + ow, 0, (nw - ow) * sizeof(uint64_t));
+	ow = cb->cap ? comb_full_words(cb->cap) : 0;
+	nw = comb_full_words(cap);
+	cb->full = xrealloc(cb->full, nw * sizeof(uint64_t));
+	memset(cb->full + ow, 0, (nw - ow) * sizeof(uint64_t));
 	cb->cap = cap;
 }
 
 /*
  * Empties @cb for another packing, keeping its storage: only slots below
- * end were claimed, and union-find links only ever change at claimed
- * slots, so the rest is already in its initial state.
+ * end were claimed.
  */
 static void comb_reset(struct comb *cb)
 {
 	size_t e = cb->end < cb->cap ? cb->end : cb->cap;
 
-	for (size_t i = 0; i < e; i++) {
-		cb->next[i] = 0;
-		cb->check[i] = COMB_FREE;
-		cb->nf[i] = (uint32_t)i;
-	}
-	if (cb->cap)
+	if (cb->cap) {
 		memset(cb->occ, 0, (e / 64 + 1) * sizeof(uint64_t));
+		memset(cb->full, 0, (e / 4096 + 1) * sizeof(uint64_t));
+	}
 	cb->end = 0;
 }
 
 /* Smallest free slot at or after @i (slots past cap are free). */
-static size_t comb_free_from(struct comb *cb, size_t i)
+static size_t comb_free_from(const struct comb *cb, size_t i)
 {
-	size_t r = i;
+	size_t w = i / 64, sw;
+	uint64_t x, y;
 
 	if (i >= cb->cap)
 		return i;
-	while (cb->nf[r] != r)
-		r = cb->nf[r];
-	while (cb->nf[i] != r) {
-		size_t n = cb->nf[i];
-
-		cb->nf[i] = (uint32_t)r;
-		i = n;
+	x = ~cb->occ[w] & (~(uint64_t)0 << (i % 64));
+	if (x)
+		return 64 * w + (size_t)__builtin_ctzll(x);
+	w++;
+	for (sw = w / 64; 4096 * sw < cb->cap; sw++) {
+		y = ~cb->full[sw];
+		if (sw == w / 64)
+			y &= ~(uint64_t)0 << (w % 64);
+		if (y) {
+			w = 64 * sw + (size_t)__builtin_ctzll(y);
+			if (64 * w >= cb->cap)
+				return cb->cap;
+			return 64 * w + (size_t)__builtin_ctzll(~cb->occ[w]);
+		}
 	}
-	return r;
+	return cb->cap;
 }
 
 static void comb_claim(struct comb *cb, size_t p, uint32_t s, uint32_t to)
 {
+	size_t w = p / 64;
+
 	cb->check[p] = s;
 	cb->next[p] = to;
-	cb->occ[p / 64] |= (uint64_t)1 << (p % 64);
-	cb->nf[p] = (uint32_t)(p + 1);
+	cb->occ[w] |= (uint64_t)1 << (p % 64);
+	if (cb->occ[w] == ~(uint64_t)0)
+		cb->full[w / 64] |= (uint64_t)1 << (w % 64);
 	if (p + 1 > cb->end)
 		cb->end = p + 1;
 }
@@ -325,19 +345,24 @@ static uint32_t comb_conflict(const struct comb *cb, size_t base,
 	return UINT32_MAX;
 }
 
-/*
- * Note [comb-packing]: first fit; on a clash in column i, move the base so
- * that column i lands on the next free slot.
- */
-static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
-			 const uint64_t *m, size_t from)
+/* Bit j set when the @n columns @col fit at base @base + j. */
+static uint64_t comb_fits64(const struct comb *cb, size_t base,
+			    const uint32_t *col, uint32_t n)
 {
-	size_t base, tries = 0;
-	uint32_t i = 0;
+	uint64_t taken = 0;
 
-	if (!n)
-		return 0;
-	base = comb_free_from(cb, from + col[0]) - col[0];
+	for (uint32_t j = 0; j < n && ~taken; j++)
+		taken |= comb_occ64(cb, base + col[j]);
+	return ~taken;
+}
+
+/* Note [comb-packing]: the bounded walk, from the first candidate @base. */
+static size_t comb_walk(struct comb *cb, const uint32_t *col,
+			const uint64_t *m, size_t base)
+{
+	size_t tries = 0;
+	uint32_t i;
+
 	for (;;) {
 		i = comb_conflict(cb, base, m);
 		if (i == UINT32_MAX)
@@ -352,6 +377,40 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
 			return cb->end;
 		base = comb_free_from(cb, base + i + 1) - i;
 	}
+}
+
+/*
+ * Note [comb-packing], Note [comb-window]: the base of the @n columns
+ * @col (column set @m), first fit from slot @from.
+ */
+static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
+			 const uint64_t *m, size_t from)
+{
+	size_t first, base;
+	uint64_t fit;
+	uint32_t i;
+
+	if (!n)
+		return 0;
+	first = comb_free_from(cb, from + col[0]) - col[0];
+	base = first;
+	for (;;) {
+		fit = comb_fits64(cb, base, col, n);
+		if (fit) {
+			base += (size_t)__builtin_ctzll(fit);
+			break;
+		}
+		base += 64;
+		i = comb_conflict(cb, base, m);
+		if (i == UINT32_MAX)
+			break;
+		base = comb_free_from(cb, base + i + 1) - i;
+		if (base - first >= COMB_TRIES)
+			return comb_walk(cb, col, m, first);
+	}
+	if (base - first >= COMB_TRIES)
+		return comb_walk(cb, col, m, first);
+	return base;
 }
 
 /*
@@ -530,8 +589,8 @@ static void clayout_free(struct clayout *l)
 	free(l->def);
 	free(l->cb.next);
 	free(l->cb.check);
-	free(l->cb.nf);
 	free(l->cb.occ);
+	free(l->cb.full);
 }
 
 /* Packing orders of Note [comb-packing]. */
@@ -748,7 +807,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 	t->next = arena_alloc_array(a, len, sizeof(uint32_t));
 	t->check = arena_alloc_array(a, len, sizeof(uint32_t));
 	for (size_t i = 0; i < len; i++) {
-		if (l->cb.check[i] == COMB_FREE)
+		if (!(l->cb.occ[i / 64] >> (i % 64) & 1))
 			continue;
 		t->next[i] = l->cb.next[i];
 		t->check[i] = l->cb.check[i];

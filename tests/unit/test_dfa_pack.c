@@ -206,6 +206,69 @@ static void test_pack_similar_rows_densely(void **state)
 	assert_true(t->nnext <= stored + 2 * 256 + 1);
 }
 
+/* The @i-th of a family of profile-like globs. */
+static void gen_glob(char *buf, size_t sz, int i)
+{
+	static const char *const w[] = {
+		"alpha", "gamma", "lima", "papa", "romeo", "sierra", "tango",
+		"vim", "perl", "gnupg", "kde", "qt", "git", "spool", "node",
+		"curl", "xorg", "boost", "ruby", "apt", "cron", "dbus", "font",
+	};
+	const char *a = w[i * 7 % 23], *b = w[i * 11 % 23], *top = w[i % 5];
+	int k = i * 37 % 1000;
+
+	switch (i % 8) {
+	case 0:
+		snprintf(buf, sz, "/usr/{lib,lib64}/%s%d/**", a, k);
+		break;
+	case 1:
+		snprintf(buf, sz, "/home/*/.%s%d/{%s,%s}/*.{txt,py}", a, k, b,
+			 top);
+		break;
+	case 2:
+		snprintf(buf, sz, "/srv/**/%s%d*", a, k);
+		break;
+	case 3:
+		snprintf(buf, sz, "/opt/%s%d/[a-f]*/**", a, k);
+		break;
+	case 4:
+		snprintf(buf, sz, "/var/%s%d/?\?/*", a, k);
+		break;
+	case 5:
+		snprintf(buf, sz, "/etc/%s%d{,.d}/*.conf", a, k);
+		break;
+	case 6:
+		snprintf(buf, sz, "/%s/%s%d/**/%s/*.{db,so.[0-9]*}", top, a, k,
+			 b);
+		break;
+	default:
+		snprintf(buf, sz, "/tmp/%s%d-*/**", a, k);
+		break;
+	}
+}
+
+/*
+ * 600 profile-like globs: thousands of states, some of whose rows find
+ * their first fit more than COMB_TRIES slots past the first candidate
+ * (Note [comb-window]).
+ */
+static void test_pack_large_automaton_valid(void **state)
+{
+	struct fixture *f = *state;
+	static char buf[600][80];
+	const char *g[600];
+	struct dfa *d;
+
+	for (int i = 0; i < 600; i++) {
+		gen_glob(buf[i], sizeof(buf[i]), i);
+		g[i] = buf[i];
+	}
+	d = build_globs(f->c, g, 600);
+	assert_true(dfa_nstates(d) > 2048);
+	pack(f, d, true, false);
+	pack(f, d, false, false);
+}
+
 /* [ab]* a^100: 101 useful states, told apart only after 100 steps. */
 static void test_min_deep_distinctions_stay_minimal(void **state)
 {
@@ -286,6 +349,7 @@ int main(void)
 		T(test_pack_ec_only_when_smaller),
 		T(test_pack_by_bytes_keeps_smaller_serialization),
 		T(test_pack_similar_rows_densely),
+		T(test_pack_large_automaton_valid),
 		T(test_min_deep_distinctions_stay_minimal),
 		T(test_min_ignores_useless_targets),
 	};
