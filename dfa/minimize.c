@@ -327,39 +327,46 @@ out:
  * Derivative construction yields automata close to minimal, with dense
  * rows (most states step on most classes). Valmari's refinement then
  * keeps about ten words per transition, and its page faults dominated.
- * Moore's refinement needs a few words per state instead: each round
- * gives every useful state the block of its signature (its block, then
- * label and target block of each transition to a useful state), told
- * apart by a 64-bit hash (Note [moore-weighted-sum]); the block count
- * stops growing exactly when the partition is stable. A collision can
- * only merge blocks, so the stable partition is coarser than or equal to
- * the exact one; one exact pass then checks it is a congruence (then it
- * is the coarsest, i.e. the exact one); when it is not, Valmari's
- * algorithm refines it (or the accept values, should a collision have
- * merged two of them). A round reads a few groups per state and the
- * blocks of a few thousand states stay in cache, but the number of
- * rounds is the depth of the deepest distinction, so after
- * MOORE_MAX_ROUNDS rounds the partition reached (coarser than the final
- * one) becomes the initial partition of Valmari's algorithm.
+ * Moore's refinement needs a few words per state instead: a state's
+ * signature is, class by class, the block of its target when that target
+ * is useful, and blocks are split by 64-bit hashes of the signatures
+ * (Note [moore-weighted-sum]) until every block is uniform (Note
+ * [moore-worklist]). A collision can only merge blocks, so the stable
+ * partition is coarser than or equal to the exact one; one exact pass
+ * then checks it is a congruence (then it is the coarsest, i.e. the
+ * exact one); when it is not, Valmari's algorithm refines it (or the
+ * accept values, should a collision have merged two of them).
  */
-#define MOORE_MAX_ROUNDS 64
+#define MOORE_MAX_VISITS 64
 
 struct moore {
 	const struct dfa_raw *r; /* the automaton */
 	uint32_t *blk; /* block per state, UINT32_MAX when useless */
-	uint32_t *nxt; /* block per state in the round being computed */
-	uint32_t *size; /* states per block */
-	uint64_t *key; /* per state: hash key of its block, 0 when useless */
+	uint32_t *nxt; /* scratch, nstates + 1 entries */
 	uint32_t *goff; /* nstates + 1 offsets into gw and gd */
 	uint64_t *gw; /* per group: sum of the weights of its classes */
 	uint32_t *gd; /* per group: the target */
 	size_t gcap; /* groups allocated */
+	uint64_t *sig; /* per useful state: hash of its signature */
+	uint32_t *poff; /* nstates + 1 offsets into psrc and pw */
+	uint32_t *psrc; /* per predecessor group: its useful source */
+	uint64_t *pw; /* per predecessor group: its weight */
+	uint32_t *E; /* useful states, grouped by block */
+	uint32_t *L; /* position of each useful state in E */
+	uint32_t *F, *P; /* first and past-the-end position of each block */
+	uint32_t *part, *tmp; /* scratch per member of the block split */
+	uint32_t *cnt, *nid; /* scratch per part of the block split */
+	uint32_t *wl; /* blocks to split */
+	uint8_t *dirty; /* per block: in wl */
+	uint32_t nwl; /* entries in wl */
+	uint32_t nb; /* blocks */
+	size_t visits; /* states looked at in splits */
 	struct {
-		uint64_t h; /* signature hash, odd */
-		uint32_t id; /* its block */
-		uint32_t round; /* entry in use when equal to the round */
+		uint64_t h; /* signature hash */
+		uint32_t stamp; /* entry in use when equal to stamp */
+		uint32_t part; /* its part */
 	} *tab;
-	uint32_t round; /* rounds started, from 1 */
+	uint32_t stamp; /* splits started, from 1 */
 	size_t cap; /* power of two, at least twice the states */
 };
 
@@ -374,14 +381,14 @@ static uint64_t mix64(uint64_t h, uint64_t x)
  * Rows are long (a transition per class, ~32 on the Debian profiles) but
  * have few distinct targets (~3), so each state's transitions are
  * grouped once by target, a group weighing the sum of random odd 64-bit
- * weights of its classes. A round hashes a state as its own block mixed
- * with the sum over its groups of weight times the key of the target's
- * block, the key of a useless state being 0. That sum equals the sum
- * over classes of class weight times block key, so two states with equal
- * signatures get equal hashes however their classes are grouped, and a
- * round reads a few groups per state instead of every class. Unequal
- * signatures collide only by chance, which moore_check() catches (Note
- * [moore-minimization]).
+ * weights of its classes. A state's hash is the sum over its groups of
+ * weight times the key of the target's block, the key of a useless state
+ * being 0. That sum equals the sum over classes of class weight times
+ * block key, so two states with equal signatures get equal hashes however
+ * their classes are grouped, and a hash costs a few groups instead of a
+ * row. Unequal signatures collide only by chance, which moore_check()
+ * catches (Note [moore-minimization]). States are only compared with the
+ * states of their own block, so the block is no part of the hash.
  */
 
 /* Random odd weight of class @c (DFA_SYM_OOB for the out-of-band one). */
@@ -413,7 +420,7 @@ static void moore_group_add(struct moore *mo, size_t gs, size_t *ng,
 
 /*
  * Groups of every state's transitions (Note [moore-weighted-sum]); a
- * group to a useless state weighs nothing in a round, its key being 0.
+ * group to a useless state adds nothing to a hash, its key being 0.
  */
 static void moore_groups(struct moore *mo)
 {
@@ -452,17 +459,226 @@ static void moore_groups(struct moore *mo)
 	}
 }
 
-/* 64-bit hash of the signature of @s (Note [moore-weighted-sum]). */
-static uint64_t moore_hash(const struct moore *mo, uint32_t s)
+/* Hash key of block @b (Note [moore-weighted-sum]). */
+static uint64_t block_key(uint32_t b)
 {
-	uint64_t h = 0;
+	return mix64(0x3c6ef372fe94f82bull, b);
+}
 
-	for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++)
-		h += mo->gw[g] * mo->key[mo->gd[g]];
-	h = mix64(h, mo->blk[s]);
-	h ^= h >> 32;
-	h *= 0xd6e8feb86659fd93ull;
-	return h ^ (h >> 32);
+/* Queue block @b for splitting unless it is queued or has one state. */
+static void moore_touch(struct moore *mo, uint32_t b)
+{
+	if (!mo->dirty[b] && mo->P[b] - mo->F[b] > 1) {
+		mo->dirty[b] = 1;
+		mo->wl[mo->nwl++] = b;
+	}
+}
+
+/*
+ * Splits block @b by signature hash: the biggest part keeps @b, the
+ * others get new blocks, and the predecessors of the states that moved
+ * have their hashes updated and their blocks queued.
+ */
+static void moore_split(struct moore *mo, uint32_t b)
+{
+	uint32_t f = mo->F[b], k = mo->P[b] - f, np = 0, big = 0, pos;
+	size_t mask = 1;
+
+	if (k < 2)
+		return;
+	mo->visits += k;
+	while (mask < 2 * (size_t)k)
+		mask *= 2;
+	mask--;
+	if (++mo->stamp == 0) {
+		memset(mo->tab, 0, mo->cap * sizeof(*mo->tab));
+		mo->stamp = 1;
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		uint64_t h = mo->sig[mo->E[f + i]];
+		size_t j = (size_t)(h ^ (h >> 31)) & mask;
+
+		while (mo->tab[j].stamp == mo->stamp && mo->tab[j].h != h)
+			j = (j + 1) & mask;
+		if (mo->tab[j].stamp != mo->stamp) {
+			mo->tab[j].stamp = mo->stamp;
+			mo->tab[j].h = h;
+			mo->tab[j].part = np;
+			mo->cnt[np++] = 0;
+		}
+		mo->part[i] = mo->tab[j].part;
+		if (++mo->cnt[mo->part[i]] > mo->cnt[big])
+			big = mo->part[i];
+	}
+	if (np == 1)
+		return;
+	/* biggest part first, in place of @b; cnt becomes each start */
+	pos = f + mo->cnt[big];
+	mo->P[b] = pos;
+	mo->nid[big] = b;
+	mo->cnt[big] = f;
+	for (uint32_t q = 0; q < np; q++) {
+		uint32_t c = mo->cnt[q];
+
+		if (q == big)
+			continue;
+		mo->nid[q] = mo->nb++;
+		mo->F[mo->nid[q]] = pos;
+		mo->cnt[q] = pos;
+		pos += c;
+		mo->P[mo->nid[q]] = pos;
+		mo->dirty[mo->nid[q]] = 0;
+	}
+	memcpy(mo->tmp, mo->E + f, k * sizeof(uint32_t));
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t s = mo->tmp[i], at = mo->cnt[mo->part[i]]++;
+
+		mo->E[at] = s;
+		mo->L[s] = at;
+		mo->blk[s] = mo->nid[mo->part[i]];
+	}
+	for (uint32_t i = mo->P[b]; i < f + k; i++) {
+		uint32_t s = mo->E[i];
+		uint64_t delta = block_key(mo->blk[s]) - block_key(b);
+
+		for (uint32_t e = mo->poff[s]; e < mo->poff[s + 1]; e++) {
+			uint32_t q = mo->psrc[e];
+
+			mo->sig[q] += mo->pw[e] * delta;
+			moore_touch(mo, mo->blk[q]);
+		}
+	}
+}
+
+/*
+ * Note [moore-worklist]
+ * Moore's rounds rehash every state of every block that is not a
+ * singleton, though most signatures did not change since the last round
+ * (22 rounds on average on the Debian profiles, up to 60).
+ * The hash being a sum (Note [moore-weighted-sum]), a state's hash is
+ * kept up to date instead: when a state moves to a new block, each
+ * predecessor's hash changes by the weight of its group to it times the
+ * difference of the block keys, and only the blocks of these
+ * predecessors need to be split again. Splitting a block by its states'
+ * hashes separates only states with different signatures, as a round
+ * does, so the partition stays coarser than or equal to the exact one,
+ * and when no block is queued every block is uniform: the partition is
+ * stable. The biggest part keeps the old block, so a state moves at most
+ * log2(n) times and pays for its predecessors each time (Hopcroft's
+ * rule). A block is looked at whole, though, so splitting stops after
+ * MOORE_MAX_VISITS looks per state and hands the partition reached over
+ * to Valmari's algorithm.
+ */
+
+/*
+ * Predecessor groups of the useful states, block ranges, hashes and the
+ * queue of every block (Note [moore-worklist]); mo->blk holds the
+ * initial partition with mo->nb blocks.
+ */
+static void moore_prepare(struct moore *mo)
+{
+	uint32_t nn = mo->r->nstates, ng = mo->goff[nn];
+
+	mo->poff = xcalloc((size_t)nn + 2, sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++) {
+		if (mo->blk[s] == UINT32_MAX)
+			continue;
+		for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++)
+			if (mo->blk[mo->gd[g]] != UINT32_MAX)
+				mo->poff[mo->gd[g] + 2]++;
+	}
+	for (uint32_t s = 0; s < nn; s++)
+		mo->poff[s + 2] += mo->poff[s + 1];
+	mo->psrc = xmalloc(((size_t)ng + 1) * sizeof(uint32_t));
+	mo->pw = xmalloc(((size_t)ng + 1) * sizeof(uint64_t));
+	mo->sig = xmalloc(((size_t)nn + 1) * sizeof(uint64_t));
+	for (uint32_t s = 0; s < nn; s++) {
+		uint64_t h = 0;
+
+		if (mo->blk[s] == UINT32_MAX)
+			continue;
+		for (uint32_t g = mo->goff[s]; g < mo->goff[s + 1]; g++) {
+			uint32_t d = mo->gd[g], e;
+
+			if (mo->blk[d] == UINT32_MAX)
+				continue;
+			h += mo->gw[g] * block_key(mo->blk[d]);
+			e = mo->poff[d + 1]++;
+			mo->psrc[e] = s;
+			mo->pw[e] = mo->gw[g];
+		}
+		mo->sig[s] = h;
+	}
+	/* blocks as ranges of E, by counting sort */
+	mo->F = xcalloc((size_t)nn + 1, sizeof(uint32_t));
+	mo->P = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->E = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->L = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	for (uint32_t s = 0; s < nn; s++)
+		if (mo->blk[s] != UINT32_MAX)
+			mo->F[mo->blk[s]]++;
+	for (uint32_t b = 0, at = 0; b < mo->nb; b++) {
+		uint32_t c = mo->F[b];
+
+		mo->F[b] = mo->P[b] = at;
+		at += c;
+	}
+	for (uint32_t s = 0; s < nn; s++) {
+		if (mo->blk[s] == UINT32_MAX)
+			continue;
+		mo->L[s] = mo->P[mo->blk[s]]++;
+		mo->E[mo->L[s]] = s;
+	}
+	mo->part = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->tmp = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->cnt = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->nid = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->wl = xmalloc(((size_t)nn + 1) * sizeof(uint32_t));
+	mo->dirty = xcalloc((size_t)nn + 1, 1);
+	for (uint32_t b = mo->nb; b-- > 0;)
+		moore_touch(mo, b);
+}
+
+/*
+ * Splits queued blocks until none is queued (returns true) or the visit
+ * budget is spent (Note [moore-worklist]).
+ */
+static bool moore_refine(struct moore *mo)
+{
+	size_t budget = MOORE_MAX_VISITS * (size_t)mo->r->nstates;
+
+	while (mo->nwl) {
+		uint32_t b = mo->wl[--mo->nwl];
+
+		mo->dirty[b] = 0;
+		moore_split(mo, b);
+		if (mo->visits > budget)
+			return false;
+	}
+	return true;
+}
+
+static void moore_free(struct moore *mo)
+{
+	free(mo->nxt);
+	free(mo->tab);
+	free(mo->goff);
+	free(mo->gw);
+	free(mo->gd);
+	free(mo->sig);
+	free(mo->poff);
+	free(mo->psrc);
+	free(mo->pw);
+	free(mo->E);
+	free(mo->L);
+	free(mo->F);
+	free(mo->P);
+	free(mo->part);
+	free(mo->tmp);
+	free(mo->cnt);
+	free(mo->nid);
+	free(mo->wl);
+	free(mo->dirty);
 }
 
 /* Whether @s and @q have equal signatures. */
@@ -473,6 +689,15 @@ static bool moore_equal(const struct moore *mo, uint32_t s, uint32_t q)
 
 	if (mo->blk[s] != mo->blk[q])
 		return false;
+	/* same classes in the same order: compare target blocks in step */
+	if (r->toff[s + 1] - i == r->toff[q + 1] - j &&
+	    !memcmp(r->tcls + i, r->tcls + j, r->toff[s + 1] - i)) {
+		for (; i < r->toff[s + 1]; i++, j++)
+			if (mo->blk[r->tdst[i]] != mo->blk[r->tdst[j]])
+				return false;
+		/* state 0 is useless, so no out-of-band step counts as one */
+		return !r->oob || mo->blk[r->oob[s]] == mo->blk[r->oob[q]];
+	}
 	for (;;) {
 		uint32_t ds = 0, dq = 0, ls = 0, lq = 0;
 
@@ -500,53 +725,9 @@ static bool moore_equal(const struct moore *mo, uint32_t s, uint32_t q)
 }
 
 /*
- * One round; returns the new block count. States whose signatures hash
- * alike share a block: moore_check() then verifies the result exactly.
- */
-static uint32_t moore_round(struct moore *mo, uint32_t nb0)
-{
-	const struct dfa_raw *r = mo->r;
-	uint32_t nb = 0;
-
-	/* a block of one state stays one: no need to hash it */
-	memset(mo->size, 0, (size_t)nb0 * sizeof(uint32_t));
-	for (uint32_t s = 0; s < r->nstates; s++) {
-		mo->key[s] = 0;
-		if (mo->blk[s] != UINT32_MAX) {
-			mo->size[mo->blk[s]]++;
-			mo->key[s] = mix64(0x3c6ef372fe94f82bull, mo->blk[s]);
-		}
-	}
-	mo->round++;
-	for (uint32_t s = 0; s < r->nstates; s++) {
-		uint64_t h;
-		size_t j;
-
-		mo->nxt[s] = UINT32_MAX;
-		if (mo->blk[s] == UINT32_MAX)
-			continue;
-		if (mo->size[mo->blk[s]] == 1) {
-			mo->nxt[s] = nb++;
-			continue;
-		}
-		h = moore_hash(mo, s) | 1;
-		j = (size_t)(h >> 17) & (mo->cap - 1);
-		while (mo->tab[j].round == mo->round && mo->tab[j].h != h)
-			j = (j + 1) & (mo->cap - 1);
-		if (mo->tab[j].round != mo->round) {
-			mo->tab[j].round = mo->round;
-			mo->tab[j].h = h;
-			mo->tab[j].id = nb++;
-		}
-		mo->nxt[s] = mo->tab[j].id;
-	}
-	return nb;
-}
-
-/*
  * Whether the partition in mo->blk keeps accept values apart and, with
  * @rows, is a congruence: every state steps like the first state of its
- * block, block for block. Moore's rounds only separate inequivalent
+ * block, block for block. Splits only separate inequivalent
  * states, even through hash collisions, so such a congruence is the
  * coarsest one (Note [moore-minimization]).
  */
@@ -694,7 +875,7 @@ static uint32_t minimize_valmari(const struct dfa_raw *r, uint32_t *blockof);
 uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 {
 	struct moore mo = { 0 };
-	uint32_t nb, rounds = 0;
+	uint32_t nb;
 	bool exact, sound;
 
 	if (minimize_acyclic(r, blockof, &nb))
@@ -706,36 +887,16 @@ uint32_t dfa_minimize_blocks(const struct dfa_raw *r, uint32_t *blockof)
 	while (mo.cap < 2 * (size_t)r->nstates)
 		mo.cap *= 2;
 	mo.tab = xcalloc(mo.cap, sizeof(*mo.tab));
-	mo.size = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
-	mo.key = xmalloc(((size_t)r->nstates + 1) * sizeof(uint64_t));
 	mo.goff = xmalloc(((size_t)r->nstates + 1) * sizeof(uint32_t));
 	moore_groups(&mo);
-	nb = moore_useful(&mo);
-	for (;;) {
-		uint32_t nb2 = moore_round(&mo, nb), *t = mo.blk;
-
-		mo.blk = mo.nxt;
-		mo.nxt = t;
-		if (nb2 == nb)
-			break;
-		nb = nb2;
-		if (++rounds == MOORE_MAX_ROUNDS)
-			break;
-	}
-	exact = rounds < MOORE_MAX_ROUNDS && moore_check(&mo, nb, true);
+	mo.nb = moore_useful(&mo);
+	moore_prepare(&mo);
+	exact = moore_refine(&mo);
+	nb = mo.nb;
+	exact = exact && moore_check(&mo, nb, true);
 	/* Valmari from the blocks when they keep values apart */
 	sound = exact || moore_check(&mo, nb, false);
-	if (mo.blk != blockof) {
-		memcpy(blockof, mo.blk, r->nstates * sizeof(uint32_t));
-		mo.nxt = mo.blk;
-	}
-	free(mo.nxt);
-	free(mo.tab);
-	free(mo.size);
-	free(mo.key);
-	free(mo.goff);
-	free(mo.gw);
-	free(mo.gd);
+	moore_free(&mo);
 	if (!sound)
 		return minimize_valmari(r, blockof);
 	if (!exact) {
