@@ -438,73 +438,119 @@ static void crows_free(struct crows *cr)
 	free(cr->mask);
 }
 
-static void crows_push(struct crows *cr, size_t at, uint32_t c, uint32_t to)
+/* Room for @more entries past @at in col and to. */
+static void crows_reserve(struct crows *cr, size_t at, size_t more)
 {
-	if (at >= cr->cap) {
+	if (at + more <= cr->cap)
+		return;
+	while (at + more > cr->cap)
 		cr->cap = cr->cap ? 2 * cr->cap : 1024;
-		cr->col = xrealloc(cr->col, cr->cap * sizeof(uint32_t));
-		cr->to = xrealloc(cr->to, cr->cap * sizeof(uint32_t));
-	}
-	cr->col[at] = c;
-	cr->to[at] = to;
+	cr->col = xrealloc(cr->col, cr->cap * sizeof(uint32_t));
+	cr->to = xrealloc(cr->to, cr->cap * sizeof(uint32_t));
 }
+
+/* Hash table of the distinct column sets, by mask id. */
+struct cmasks {
+	uint32_t *tab; /* malloc'd, UINT32_MAX when empty */
+	size_t cap; /* slots, a power of two */
+};
 
 /*
  * Note [comb-packing]: rows with the same column set. Slots only get
  * taken, so a base that did not fit a column set never fits it later:
  * the next row with that set is searched from just past the last one's
  * base, which is exactly where first fit would put it. The sets are
- * numbered once per row table, for every packing order.
+ * numbered once per row table, for every packing order; this gives state
+ * @s the id of the set cr->mask[cr->nmask] just filled in.
  */
-static void crows_masks(uint32_t n, struct crows *cr)
+static void crows_mask_id(struct crows *cr, struct cmasks *h, uint32_t s)
 {
-	size_t cap = 64, rows = 0;
-	uint32_t *tab;
+	const uint64_t *m = cr->mask[cr->nmask];
+	uint64_t x = 0;
+	size_t j;
 
-	for (uint32_t s = 1; s < n; s++)
-		rows += cr->off[s + 1] != cr->off[s];
-	while (cap < 2 * rows)
-		cap *= 2;
-	tab = xmalloc(cap * sizeof(uint32_t));
-	memset(tab, 0xff, cap * sizeof(uint32_t));
-	cr->mid = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	cr->mask = xmalloc((rows + 1) * sizeof(*cr->mask));
-	cr->nmask = 0;
-	for (uint32_t s = 1; s < n; s++) {
-		const uint32_t *col = cr->col + cr->off[s];
-		uint32_t nc = cr->off[s + 1] - cr->off[s];
-		uint64_t *m = cr->mask[cr->nmask], h = 0;
-		size_t j;
+	for (int w = 0; w < 5; w++)
+		x = (x ^ m[w]) * 0x9e3779b97f4a7c15ull;
+	j = (size_t)(x >> 20) & (h->cap - 1);
+	while (h->tab[j] != UINT32_MAX) {
+		const uint64_t *o = cr->mask[h->tab[j]];
 
-		cr->mid[s] = UINT32_MAX;
-		if (!nc)
-			continue;
-		memset(m, 0, sizeof(cr->mask[0]));
-		for (uint32_t i = 0; i < nc; i++)
-			m[col[i] / 64] |= (uint64_t)1 << (col[i] % 64);
-		for (int w = 0; w < 5; w++)
-			h = (h ^ m[w]) * 0x9e3779b97f4a7c15ull;
-		j = (size_t)(h >> 20) & (cap - 1);
-		while (tab[j] != UINT32_MAX &&
-		       memcmp(cr->mask[tab[j]], m, sizeof(cr->mask[0])))
-			j = (j + 1) & (cap - 1);
-		if (tab[j] == UINT32_MAX)
-			tab[j] = cr->nmask++;
-		cr->mid[s] = tab[j];
+		if (o[0] == m[0] && o[1] == m[1] && o[2] == m[2] &&
+		    o[3] == m[3] && o[4] == m[4])
+			break;
+		j = (j + 1) & (h->cap - 1);
 	}
-	free(tab);
+	if (h->tab[j] == UINT32_MAX)
+		h->tab[j] = cr->nmask++;
+	cr->mid[s] = h->tab[j];
 }
 
 /*
- * The rows of @d over classes (@ec) or bytes. The default is the most
- * frequent target (a class weighs its bytes without @ec), ties to the
- * smaller state; a state's out-of-band slot is column 0 when it needs
+ * The defaults of every state with classes (@dec) and without (@dby): the
+ * most frequent target, a class weighing one or its bytes (classes
+ * without a transition go to the dead state), ties to the smaller state.
+ */
+static void comb_defaults(const struct dfa *d, uint32_t *dec, uint32_t *dby)
+{
+	uint32_t csize[256] = { 0 };
+
+	for (int b = 0; b < 256; b++)
+		csize[d->ec[b]]++;
+	for (uint32_t s = 1; s < d->nstates; s++) {
+		uint32_t tg[257], c1[257], c2[257], ntg = 0, q = 0;
+		uint32_t l1 = 0, l2 = 0, b1 = 0, b2 = 0;
+
+		for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++) {
+			uint32_t t = d->tdst[i], k = d->tcls[i];
+
+			if (q == ntg || tg[q] != t) {
+				for (q = 0; q < ntg && tg[q] != t; q++)
+					;
+				if (q == ntg) {
+					tg[ntg] = t;
+					c1[ntg] = c2[ntg] = 0;
+					ntg++;
+				}
+			}
+			c1[q]++;
+			c2[q] += csize[k];
+			l1++;
+			l2 += csize[k];
+		}
+		if (l1 < d->nclasses) {
+			for (q = 0; q < ntg && tg[q] != DFA_DEAD; q++)
+				;
+			if (q == ntg) {
+				tg[ntg] = DFA_DEAD;
+				c1[ntg] = c2[ntg] = 0;
+				ntg++;
+			}
+			c1[q] += d->nclasses - l1;
+			c2[q] += 256 - l2;
+		}
+		for (q = 1; q < ntg; q++) {
+			if (c1[q] > c1[b1] || (c1[q] == c1[b1] && tg[q] < tg[b1]))
+				b1 = q;
+			if (c2[q] > c2[b2] || (c2[q] == c2[b2] && tg[q] < tg[b2]))
+				b2 = q;
+		}
+		dec[s] = tg[b1];
+		dby[s] = tg[b2];
+	}
+}
+
+/*
+ * The rows of @d over classes (@ec) or bytes, with the defaults @def of
+ * comb_defaults(); a state's out-of-band slot is column 0 when it needs
  * one (Note [out-of-band]).
  */
-static void comb_rows(const struct dfa *d, bool ec, struct crows *cr)
+static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
+		      struct crows *cr)
 {
-	uint32_t n = d->nstates, nk = d->nclasses, w[256] = { 0 };
+	uint32_t n = d->nstates, nk = d->nclasses;
+	uint32_t row[256] = { 0 }; /* the current state's targets */
 	uint64_t cbits[256][4]; /* bytes of each class */
+	struct cmasks h = { NULL, 64 };
 	size_t at = 0;
 
 	memset(cr, 0, sizeof(*cr));
@@ -513,64 +559,91 @@ static void comb_rows(const struct dfa *d, bool ec, struct crows *cr)
 		cbits[d->ec[b]][b / 64] |= (uint64_t)1 << (b % 64);
 	cr->def = xcalloc(n + 1, sizeof(uint32_t));
 	cr->off = xcalloc(n + 2, sizeof(uint32_t));
-	for (int b = 0; b < 256; b++)
-		w[d->ec[b]] += ec ? 0 : 1;
-	for (uint32_t k = 0; ec && k < nk; k++)
-		w[k] = 1;
+	cr->mid = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	cr->mask = xmalloc(((size_t)n + 1) * sizeof(*cr->mask));
+	while (h.cap < 2 * (size_t)n)
+		h.cap *= 2;
+	h.tab = xmalloc(h.cap * sizeof(uint32_t));
+	memset(h.tab, 0xff, h.cap * sizeof(uint32_t));
 	for (uint32_t s = 1; s < n; s++) {
-		uint32_t row[256], tg[256], cnt[256], ntg = 0, best = 0, oob;
-		uint32_t def, sh;
+		uint32_t lo = d->toff[s], hi = d->toff[s + 1], oob, ds, sh;
+		uint64_t *m = cr->mask[cr->nmask];
+		size_t from = at;
 
 		cr->off[s] = (uint32_t)at;
-		memset(row, 0, nk * sizeof(uint32_t));
-		for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++)
-			row[d->tcls[i]] = d->tdst[i];
-		for (uint32_t k = 0; k < nk; k++) {
-			uint32_t q;
-
-			for (q = 0; q < ntg && tg[q] != row[k]; q++)
-				;
-			if (q == ntg) {
-				tg[ntg] = row[k];
-				cnt[ntg++] = 0;
-			}
-			cnt[q] += w[k];
-		}
-		for (uint32_t q = 1; q < ntg; q++)
-			if (cnt[q] > cnt[best] ||
-			    (cnt[q] == cnt[best] && tg[q] < tg[best]))
-				best = q;
-		def = cr->def[s] = tg[best];
+		cr->mid[s] = UINT32_MAX;
+		ds = cr->def[s] = def[s];
 		oob = dfa_step_oob(d, s);
 		sh = !!oob;
-		if (oob && oob != def)
-			crows_push(cr, at++, 0, oob);
-		if (ec) {
-			for (uint32_t k = 0; k < nk; k++)
-				if (row[k] != def)
-					crows_push(cr, at++, k + sh, row[k]);
-		} else {
-			uint64_t bs[4] = { 0 };
+		crows_reserve(cr, at, 258);
+		if (oob && oob != ds) {
+			cr->col[at] = 0;
+			cr->to[at++] = oob;
+		}
+		if (ec && ds == DFA_DEAD) {
+			for (uint32_t i = lo; i < hi; i++) {
+				if (d->tdst[i] == DFA_DEAD)
+					continue;
+				cr->col[at] = d->tcls[i] + sh;
+				cr->to[at++] = d->tdst[i];
+			}
+		} else if (ec) {
+			for (uint32_t k = 0, i = lo; k < nk; k++) {
+				uint32_t t = DFA_DEAD;
 
-			for (uint32_t k = 0; k < nk; k++)
-				if (row[k] != def)
-					for (int q = 0; q < 4; q++)
-						bs[q] |= cbits[k][q];
+				if (i < hi && d->tcls[i] == k)
+					t = d->tdst[i++];
+				if (t == ds)
+					continue;
+				cr->col[at] = k + sh;
+				cr->to[at++] = t;
+			}
+		} else {
+			uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, bs[4];
+
+			for (uint32_t i = lo; i < hi; i++) {
+				const uint64_t *c = cbits[d->tcls[i]];
+				uint32_t t = d->tdst[i];
+
+				/* the stored bytes, or their complement */
+				uint64_t hit = -(uint64_t)((t == ds) !=
+							   (ds == DFA_DEAD));
+
+				row[d->tcls[i]] = t;
+				b0 |= c[0] & hit;
+				b1 |= c[1] & hit;
+				b2 |= c[2] & hit;
+				b3 |= c[3] & hit;
+			}
+			bs[0] = b0;
+			bs[1] = b1;
+			bs[2] = b2;
+			bs[3] = b3;
+			for (uint32_t q = 0; ds != DFA_DEAD && q < 4; q++)
+				bs[q] = ~bs[q];
 			for (uint32_t q = 0; q < 4; q++) {
 				for (uint64_t x = bs[q]; x; x &= x - 1) {
 					uint32_t b = 64 * q +
 						(uint32_t)__builtin_ctzll(x);
 
-					crows_push(cr, at++, b + sh,
-						   row[d->ec[b]]);
+					cr->col[at] = b + sh;
+					cr->to[at++] = row[d->ec[b]];
 				}
 			}
+			for (uint32_t i = lo; i < hi; i++)
+				row[d->tcls[i]] = DFA_DEAD;
 		}
+		if (at == from)
+			continue;
+		memset(m, 0, sizeof(cr->mask[0]));
+		for (size_t i = from; i < at; i++)
+			m[cr->col[i] / 64] |= (uint64_t)1 << (cr->col[i] % 64);
+		crows_mask_id(cr, &h, s);
 	}
 	cr->off[n] = (uint32_t)at;
 	if (n)
 		cr->off[0] = 0;
-	crows_masks(n, cr);
+	free(h.tab);
 }
 
 /* A packed layout, before it is copied into the arena. */
@@ -728,6 +801,7 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 	struct clayout lay[3] = { 0 }, *l, tmp;
 	bool have[2] = { false, false };
 	struct crows cr = { 0 };
+	uint32_t *dec = NULL, *dby = NULL; /* defaults, comb_defaults() */
 	int cr_ec = -1;
 	bool ec = opts ? opts->use_ec : true;
 	uint32_t n = d->nstates;
@@ -753,9 +827,14 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		if ((k >= COMB__N && (!ec || (opts && opts->ec_always))) ||
 		    (ord != COMB_BY_COUNT && n > COMB_ORDER_MAX))
 			continue;
+		if (!dec) {
+			dec = xcalloc(n + 1, sizeof(uint32_t));
+			dby = xcalloc(n + 1, sizeof(uint32_t));
+			comb_defaults(d, dec, dby);
+		}
 		if (cr_ec != (int)kec) {
 			crows_free(&cr);
-			comb_rows(d, kec, &cr);
+			comb_rows(d, kec, kec ? dec : dby, &cr);
 			cr_ec = kec;
 		}
 		comb_pack(d, &cr, ord, &lay[2]);
@@ -768,6 +847,8 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		}
 	}
 	crows_free(&cr);
+	free(dec);
+	free(dby);
 	if (!have[0])
 		l = &lay[1];
 	else if (!have[1] || lay[0].len * 4 < lay[1].len * 4 + 268)
