@@ -54,6 +54,37 @@ struct cgroups {
 	uint32_t tval[512]; /* new group (or target state) */
 };
 
+/* Per term of the context: its derivative row and signature, 0 until made. */
+struct tinfo {
+	uint32_t row; /* offset + 1 into dvec */
+	uint32_t sig; /* signature id + 1 */
+	uint32_t rest; /* what a non-empty row entry stands for, or empty:
+			* the entry itself (Note [class-signatures]) */
+};
+
+/* Labels of one row's derivatives by first occurrence (sig_intern). */
+struct labels {
+	uint32_t stamp; /* generation of the table below */
+	uint32_t tstamp[512]; /* entry in use when equal to stamp */
+	uint32_t tkey[512]; /* derivative */
+	uint32_t tval[512]; /* its label, 1 for the first */
+};
+
+/* Where a state's encoded key is: bytes [off, off + len) of a chunk. */
+struct kref {
+	uint32_t chunk; /* index into kchunk */
+	uint32_t off; /* first byte */
+	uint32_t len; /* bytes */
+};
+
+/*
+ * Encoded keys are appended to chunks of this size (a bigger key gets a
+ * chunk of its own), so keeping a key never moves the others: one
+ * growing array copied every key again on each realloc and faulted in
+ * both copies.
+ */
+#define DFA_KEY_CHUNK ((size_t)1 << 20)
+
 struct bstate {
 	struct dfa_ctx *c; /* borrowed context */
 	struct dfa_builder *b; /* borrowed builder */
@@ -62,11 +93,14 @@ struct bstate {
 	uint32_t max_states; /* cap */
 	size_t max_bytes; /* cap */
 	uint32_t ncls; /* classes of the construction alphabet */
+	uint32_t nk; /* row width: ncls, plus one for out-of-band */
 	uint8_t cls_of[256]; /* byte -> class */
 	uint8_t rep[256]; /* class -> smallest byte */
-	struct dfa_buf keys; /* uint8: every state's key, encoded */
-	struct dfa_buf soff; /* uint32: state s owns keys[soff[s], soff[s+1]) */
-	struct dfa_buf ekey; /* uint8: st->key encoded (key_encode) */
+	struct dfa_buf kchunk; /* struct dfa_buf: uint8 chunks of encoded keys */
+	struct dfa_buf kref; /* struct kref: where each state's key is */
+	const uint8_t *ekey; /* st->key encoded (key_encode), at the end of
+			      * the last chunk until state_new keeps it */
+	size_t elen; /* its length */
 	struct dfa_buf dkey; /* uint32: the expanded state's key, decoded */
 	struct dfa_htab stab; /* states by key */
 	struct dfa_buf shash; /* uint32: hash of each state's key */
@@ -85,8 +119,15 @@ struct bstate {
 	struct dfa_htab atab; /* id sets */
 	struct dfa_buf vals; /* struct dfa_accept per value index */
 	struct dfa_htab vtab; /* values */
-	struct dfa_buf dvoff; /* uint32 per term: offset+1 into dvec */
-	struct dfa_buf dvec; /* uint32: derivatives by class, ncls per term */
+	struct dfa_buf tinfo; /* struct tinfo per term */
+	struct dfa_buf dvec; /* uint32: derivatives by class, nk per term */
+	struct dfa_buf sigl; /* uint32: per signature, count then k<<16|label */
+	struct dfa_buf sigoff; /* uint32: signature s starts at sigl[sigoff[s]] */
+	struct dfa_buf sigstamp; /* uint32 per signature: last state using it */
+	struct dfa_buf prow; /* uint32 pairs: dvec offset, rest per residual */
+	struct dfa_htab sigtab; /* signatures */
+	uint32_t xstamp; /* generation of sigstamp: one per expanded state */
+	struct labels lab; /* scratch of sig_intern */
 	struct dfa_buf setcls; /* uint32 per set id: offset+1 into clist */
 	struct dfa_buf clist; /* uint32: count then classes, per set */
 	uint32_t nstates; /* states so far */
@@ -177,12 +218,30 @@ static uint64_t zigzag(uint32_t x, uint32_t prev)
 	return d < 0 ? ((uint64_t)(-d) << 1) - 1 : (uint64_t)d << 1;
 }
 
-/* Encode st->key into st->ekey. */
+/* Room for @need bytes at the end of the last key chunk. */
+static uint8_t *key_room(struct bstate *st, size_t need)
+{
+	struct dfa_buf *ch = st->kchunk.p, *b;
+
+	if (st->kchunk.n) {
+		b = &ch[st->kchunk.n - 1];
+		if (b->cap - b->n >= need)
+			return (uint8_t *)b->p + b->n;
+	}
+	ch = dfa_buf_reserve(st->c, &st->kchunk, sizeof(*ch),
+			     st->kchunk.n + 1);
+	b = &ch[st->kchunk.n++];
+	memset(b, 0, sizeof(*b));
+	return dfa_buf_reserve(st->c, b, 1,
+			       need > DFA_KEY_CHUNK ? need : DFA_KEY_CHUNK);
+}
+
+/* Encode st->key at the end of the last key chunk (st->ekey). */
 static void key_encode(struct bstate *st)
 {
 	const uint32_t *k = U32(st->key);
 	uint32_t pid = 0, pt = 0;
-	uint8_t *p = dfa_buf_reserve(st->c, &st->ekey, 1, st->key.n * 5 + 1);
+	uint8_t *p = key_room(st, st->key.n * 5 + 1);
 	size_t n = 0;
 
 	for (size_t i = 0; i < st->key.n; i += 2) {
@@ -191,19 +250,31 @@ static void key_encode(struct bstate *st)
 		pid = k[i];
 		pt = k[i + 1];
 	}
-	st->ekey.n = n;
+	st->ekey = p;
+	st->elen = n;
+}
+
+/* Bytes of the encoded key of state @s; its length in @len. */
+static const uint8_t *key_at(const struct bstate *st, uint32_t s,
+			     size_t *len)
+{
+	const struct kref *r = &((const struct kref *)st->kref.p)[s];
+
+	*len = r->len;
+	return (const uint8_t *)((const struct dfa_buf *)st->kchunk.p)
+		       [r->chunk].p + r->off;
 }
 
 /* Decode the key of state @s into st->dkey; returns its word count. */
 static size_t key_decode(struct bstate *st, uint32_t s)
 {
-	const uint8_t *p = st->keys.p;
-	size_t i = U32(st->soff)[s], e = U32(st->soff)[s + 1], n = 0;
+	size_t len, i = 0, n = 0;
+	const uint8_t *p = key_at(st, s, &len);
 	uint32_t *k = dfa_buf_reserve(st->c, &st->dkey, sizeof(uint32_t),
-				      2 * (e - i) + 1);
+				      2 * len + 1);
 	uint32_t prev[2] = { 0, 0 };
 
-	while (i < e) {
+	while (i < len) {
 		uint64_t v = 0;
 		unsigned sh = 0;
 
@@ -276,6 +347,7 @@ static void build_alphabet(struct bstate *st)
 		n = m;
 	}
 	st->ncls = n;
+	st->nk = n + st->c->has_oob;
 	for (int b = 255; b >= 0; b--) {
 		st->cls_of[b] = cls[b];
 		st->rep[cls[b]] = (uint8_t)b;
@@ -406,10 +478,18 @@ static int state_new(struct bstate *st, size_t slot, uint32_t h,
 		return limit_error(st, "states", st->max_states);
 	if (c->bytes > st->max_bytes)
 		return limit_error(st, "bytes of memory", st->max_bytes);
-	dfa_buf_reserve(c, &st->keys, 1, st->keys.n + st->ekey.n);
-	memcpy((uint8_t *)st->keys.p + st->keys.n, st->ekey.p, st->ekey.n);
-	st->keys.n += st->ekey.n;
-	push_u32(c, &st->soff, (uint32_t)st->keys.n);
+	{
+		struct dfa_buf *ch = &((struct dfa_buf *)st->kchunk.p)
+					     [st->kchunk.n - 1];
+		struct kref *r = dfa_buf_reserve(c, &st->kref, sizeof(*r),
+						 st->kref.n + 1);
+
+		r[st->kref.n].chunk = (uint32_t)st->kchunk.n - 1;
+		r[st->kref.n].off = (uint32_t)ch->n;
+		r[st->kref.n].len = (uint32_t)st->elen;
+		st->kref.n++;
+		ch->n += st->elen;
+	}
 	push_u32(c, &st->shash, h);
 	st->ids.n = 0;
 	k = U32(st->key);
@@ -441,15 +521,16 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	if (dfa_htab_full(&st->stab))
 		dfa_htab_grow(c, &st->stab);
 	key_encode(st);
-	n = st->ekey.n;
-	h = hash_bytes(st->ekey.p, n);
+	n = st->elen;
+	h = hash_bytes(st->ekey, n);
 	j = h & (st->stab.cap - 1);
 	while (st->stab.slot[j]) {
 		uint32_t s = dfa_htab_id(st->stab.slot[j]);
-		uint32_t lo = U32(st->soff)[s], hi = U32(st->soff)[s + 1];
+		size_t len;
+		const uint8_t *kp = key_at(st, s, &len);
 
-		if (dfa_htab_hash(st->stab.slot[j]) == h && hi - lo == n &&
-		    !memcmp((uint8_t *)st->keys.p + lo, st->ekey.p, n)) {
+		if (dfa_htab_hash(st->stab.slot[j]) == h && len == n &&
+		    !memcmp(kp, st->ekey, n)) {
 			*out = s;
 			return 0;
 		}
@@ -518,103 +599,122 @@ static void key_append_run(struct bstate *st, const struct trip *v,
 }
 
 /*
- * Offset into st->dvec of the derivatives of @t by every class (empty
- * outside first(@t)), computed on first use: a state steps a residual by
- * every class at once, so one row per term replaces a memo probe per
- * class.
+ * Note [class-signatures]
+ * Refining a state's classes by a residual only splits them by the
+ * partition its row induces: classes with equal derivatives go together,
+ * classes it does not step on stay where they were. Which derivative a
+ * block has does not matter, since every residual names its blocks
+ * afresh. So each row is reduced to a signature, its classes labelled by
+ * the first occurrence of each distinct derivative (0: not stepped on),
+ * interned; a state refines once per distinct signature of its residuals.
+ * Residuals of one shape ("[^/]*" then different rests, literals with the
+ * same next byte) share a signature, so a state of thousands of residuals
+ * refines a few times. A residual that starts with a byte class, C·r,
+ * shares the row of C (eps where C steps) and stands for r there, so
+ * literal residuals add no rows.
  */
-static size_t deriv_row(struct bstate *st, uint32_t t)
+
+/* Id of the signature of the row at dvec[@off], interned. */
+static uint32_t sig_intern(struct bstate *st, size_t off)
 {
 	struct dfa_ctx *c = st->c;
-	const uint32_t *cl;
-	size_t off;
+	struct labels *lb = &st->lab;
+	size_t base = st->sigl.n, n, j;
+	uint32_t nlab = 0, h, *w, id;
 
-	if (t >= st->dvoff.n) {
-		size_t n = st->dvoff.n;
+	dfa_buf_reserve(c, &st->sigl, sizeof(uint32_t), base + st->nk + 1);
+	w = &U32(st->sigl)[base];
+	n = 1;
+	lb->stamp++;
+	for (uint32_t k = 0; k < st->nk; k++) {
+		uint32_t d = U32(st->dvec)[off + k];
+		uint32_t i = (d * 0x9e3779b1u) >> 23;
 
-		dfa_buf_reserve(c, &st->dvoff, sizeof(uint32_t), t + 1);
-		while (n <= t)
-			U32(st->dvoff)[n++] = 0;
-		st->dvoff.n = n;
+		if (d == c->empty)
+			continue;
+		while (lb->tstamp[i] == lb->stamp && lb->tkey[i] != d)
+			i = (i + 1) & 511;
+		if (lb->tstamp[i] != lb->stamp) {
+			lb->tstamp[i] = lb->stamp;
+			lb->tkey[i] = d;
+			lb->tval[i] = ++nlab;
+		}
+		w[n++] = k << 16 | lb->tval[i];
 	}
-	off = U32(st->dvoff)[t];
-	if (off)
-		return off - 1;
-	off = st->dvec.n;
-	dfa_buf_reserve(c, &st->dvec, sizeof(uint32_t), off + st->ncls);
-	for (uint32_t k = 0; k < st->ncls; k++)
-		U32(st->dvec)[off + k] = c->empty;
-	st->dvec.n = off + st->ncls;
-	cl = set_classes(st, dfa_term_at(c, t)->first);
-	for (uint32_t j = 1; j <= cl[0]; j++) {
-		uint32_t d = dfa_deriv(c, t, st->rep[cl[j]]);
-
-		U32(st->dvec)[off + cl[j]] = d;
+	w[0] = (uint32_t)n - 1;
+	h = hash_words(w, n);
+	if (dfa_htab_full(&st->sigtab))
+		dfa_htab_grow(c, &st->sigtab);
+	j = h & (st->sigtab.cap - 1);
+	while (st->sigtab.slot[j]) {
+		id = dfa_htab_id(st->sigtab.slot[j]);
+		if (dfa_htab_hash(st->sigtab.slot[j]) == h &&
+		    !memcmp(&U32(st->sigl)[U32(st->sigoff)[id]], w,
+			    n * sizeof(*w)))
+			return id;
+		j = (j + 1) & (st->sigtab.cap - 1);
 	}
-	U32(st->dvoff)[t] = (uint32_t)off + 1;
-	return off;
+	id = (uint32_t)st->sigoff.n;
+	push_u32(c, &st->sigoff, (uint32_t)base);
+	push_u32(c, &st->sigstamp, 0);
+	st->sigl.n = base + n;
+	dfa_htab_put(&st->sigtab, j, id, h);
+	return id;
 }
 
 /*
- * The non-empty derivatives of residual @t by class: class pk[i] (ncls
- * for the out-of-band symbol) leads to pd[i]; returns the count.
+ * The row of @t (its derivative by every class, empty where it does not
+ * step, then by the out-of-band symbol when the context has one) and its
+ * signature (Note [class-signatures]), computed on first use: a state
+ * steps a residual by every class at once, so one row per term replaces a
+ * memo probe per class.
  */
-static uint32_t pair_derivs(struct bstate *st, uint32_t t, uint32_t *pk,
-			    uint32_t *pd)
+static struct tinfo term_info(struct bstate *st, uint32_t t)
 {
 	struct dfa_ctx *c = st->c;
-	const struct dfa_term *x = dfa_term_at(c, t);
+	const struct dfa_term *x;
 	const uint32_t *cl;
-	uint32_t n = 0, first = x->first, oob = x->oob;
+	struct tinfo ti;
+	uint32_t first;
+	size_t off;
 
+	if (t >= st->tinfo.n) {
+		size_t n = st->tinfo.n;
+		struct tinfo *v = dfa_buf_reserve(c, &st->tinfo, sizeof(*v),
+						  (size_t)t + 1);
+
+		memset(v + n, 0, ((size_t)t + 1 - n) * sizeof(*v));
+		st->tinfo.n = (size_t)t + 1;
+	}
+	ti = ((struct tinfo *)st->tinfo.p)[t];
+	if (ti.row)
+		return ti;
+	x = dfa_term_at(c, t);
 	if (x->kind == DFA_T_CAT &&
 	    dfa_term_at(c, x->a)->kind == DFA_T_CLASS) {
 		uint32_t rest = x->b;
 
-		cl = set_classes(st, dfa_term_at(c, x->a)->a);
-		for (uint32_t j = 1; j <= cl[0]; j++) {
-			pk[n] = cl[j];
-			pd[n++] = rest;
-		}
-	} else {
-		size_t row = deriv_row(st, t);
-
-		cl = set_classes(st, first);
-		for (uint32_t j = 1; j <= cl[0]; j++) {
-			uint32_t d = U32(st->dvec)[row + cl[j]];
-
-			if (d != c->empty) {
-				pk[n] = cl[j];
-				pd[n++] = d;
-			}
-		}
+		ti = term_info(st, x->a);
+		ti.rest = rest;
+		((struct tinfo *)st->tinfo.p)[t] = ti;
+		return ti;
 	}
-	if (c->has_oob && (oob & DFA_OOB_FIRST)) {
-		uint32_t d = dfa_deriv(c, t, DFA_SYM_OOB);
-
-		if (d != c->empty) {
-			pk[n] = st->ncls;
-			pd[n++] = d;
-		}
-	}
-	return n;
-}
-
-/* The derivative of residual @t by class @k (ncls: out-of-band). */
-static uint32_t pair_deriv_at(struct bstate *st, uint32_t t, uint32_t k)
-{
-	struct dfa_ctx *c = st->c;
-	const struct dfa_term *x = dfa_term_at(c, t);
-
-	if (k == st->ncls)
-		return x->oob & DFA_OOB_FIRST ? dfa_deriv(c, t, DFA_SYM_OOB) :
-						c->empty;
-	if (!dfa_byteset_has(dfa_set_at(c, x->first), st->rep[k]))
-		return c->empty;
-	if (x->kind == DFA_T_CAT &&
-	    dfa_term_at(c, x->a)->kind == DFA_T_CLASS)
-		return x->b;
-	return U32(st->dvec)[deriv_row(st, t) + k];
+	first = x->first;
+	off = st->dvec.n;
+	dfa_buf_reserve(c, &st->dvec, sizeof(uint32_t), off + st->nk);
+	for (uint32_t k = 0; k < st->nk; k++)
+		U32(st->dvec)[off + k] = c->empty;
+	st->dvec.n = off + st->nk;
+	cl = set_classes(st, first);
+	for (uint32_t j = 1; j <= cl[0]; j++)
+		U32(st->dvec)[off + cl[j]] = dfa_deriv(c, t, st->rep[cl[j]]);
+	if (c->has_oob && (dfa_term_at(c, t)->oob & DFA_OOB_FIRST))
+		U32(st->dvec)[off + st->ncls] = dfa_deriv(c, t, DFA_SYM_OOB);
+	ti.row = (uint32_t)off + 1;
+	ti.sig = sig_intern(st, off) + 1;
+	ti.rest = c->empty;
+	((struct tinfo *)st->tinfo.p)[t] = ti;
+	return ti;
 }
 
 /* Value of @a, @b in the table generation, or UINT32_MAX; its slot. */
@@ -644,16 +744,17 @@ static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 			uint32_t *target)
 {
 	struct dfa_ctx *c = st->c;
+	const uint32_t *row = U32(st->prow), *dv = U32(st->dvec);
 	const struct trip *v;
 	size_t j = 0;
 
 	st->trip.n = 0;
 	for (size_t i = 0; i < nkey; i += 2) {
-		uint32_t id = U32(st->dkey)[i], t = U32(st->dkey)[i + 1];
-		uint32_t d = pair_deriv_at(st, t, k);
+		uint32_t d = dv[row[i] + k];
 
 		if (d != c->empty)
-			trip_push(st, k, id, d);
+			trip_push(st, k, U32(st->dkey)[i],
+				  row[i + 1] == c->empty ? d : row[i + 1]);
 	}
 	st->key.n = 0;
 	while (j < st->trip.n) {
@@ -677,25 +778,35 @@ static int state_expand(struct bstate *st, uint32_t s)
 {
 	struct dfa_ctx *c = st->c;
 	size_t nkey = key_decode(st, s);
-	uint32_t nk = st->ncls + c->has_oob, pk[257], pd[257];
+	uint32_t nk = st->nk;
 	struct cgroups *g = &st->cg;
 	int rc;
 
+	dfa_buf_reserve(c, &st->prow, sizeof(uint32_t), nkey);
 	memset(g->grp, 0, nk * sizeof(uint32_t));
 	g->ngrp = 1;
+	st->xstamp++;
 	for (size_t i = 0; i < nkey; i += 2) {
-		uint32_t n = pair_derivs(st, U32(st->dkey)[i + 1], pk, pd);
+		struct tinfo ti = term_info(st, U32(st->dkey)[i + 1]);
+		const uint32_t *w;
 
+		U32(st->prow)[i] = ti.row - 1;
+		U32(st->prow)[i + 1] = ti.rest;
+		if (U32(st->sigstamp)[ti.sig - 1] == st->xstamp)
+			continue;
+		U32(st->sigstamp)[ti.sig - 1] = st->xstamp;
+		w = &U32(st->sigl)[U32(st->sigoff)[ti.sig - 1]];
 		g->stamp++;
-		for (uint32_t j = 0; j < n; j++) {
-			uint32_t slot, old = g->grp[pk[j]];
-			uint32_t ng = cg_find(g, old, pd[j], &slot);
+		for (uint32_t j = 1; j <= w[0]; j++) {
+			uint32_t k = w[j] >> 16, lab = w[j] & 0xffff;
+			uint32_t slot, old = g->grp[k];
+			uint32_t ng = cg_find(g, old, lab, &slot);
 
 			if (ng == UINT32_MAX) {
 				ng = g->ngrp++;
-				cg_put(g, slot, old, pd[j], ng);
+				cg_put(g, slot, old, lab, ng);
 			}
-			g->grp[pk[j]] = ng;
+			g->grp[k] = ng;
 		}
 	}
 	g->stamp++;
@@ -741,7 +852,6 @@ static int build_start(struct bstate *st)
 	uint32_t *r, s;
 	int rc;
 
-	push_u32(c, &st->soff, 0);
 	st->key.n = 0;
 	key_encode(st);
 	rc = state_new(st, SIZE_MAX, 0, &s);
@@ -761,7 +871,7 @@ static int build_start(struct bstate *st)
 	}
 	free(r);
 	key_encode(st);
-	rc = state_new(st, SIZE_MAX, hash_bytes(st->ekey.p, st->ekey.n), &s);
+	rc = state_new(st, SIZE_MAX, hash_bytes(st->ekey, st->elen), &s);
 	if (rc)
 		return rc;
 	if (st->key.n) {
@@ -931,6 +1041,17 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 	return d;
 }
 
+/* Free the key chunks and their array. */
+static void keys_release(struct bstate *st)
+{
+	struct dfa_buf *ch = st->kchunk.p;
+
+	for (size_t i = 0; i < st->kchunk.n; i++)
+		dfa_buf_release(st->c, &ch[i]);
+	st->kchunk.n = 0;
+	dfa_buf_release(st->c, &st->kchunk);
+}
+
 /*
  * Free what only construction needs (state keys and their table,
  * derivative rows, id sets), so minimization and numbering do not add
@@ -939,38 +1060,42 @@ static struct dfa *finalize(struct bstate *st, const uint32_t *blockof,
 static void construction_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
-	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->trip,
-				   &st->ekey, &st->dkey,
+	struct dfa_buf *bufs[] = { &st->kref, &st->trip, &st->dkey,
 				   &st->sorted, &st->key, &st->ids,
 				   &st->aids, &st->aoff, &st->aval,
-				   &st->setcls, &st->clist, &st->dvoff,
-				   &st->dvec, &st->shash };
+				   &st->setcls, &st->clist, &st->tinfo,
+				   &st->dvec, &st->shash, &st->sigl,
+				   &st->sigoff, &st->sigstamp, &st->prow };
 
+	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		dfa_buf_release(c, bufs[i]);
 	dfa_htab_release(c, &st->stab);
 	dfa_htab_release(c, &st->atab);
 	dfa_htab_release(c, &st->vtab);
+	dfa_htab_release(c, &st->sigtab);
 }
 
 static void bstate_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
-	struct dfa_buf *bufs[] = { &st->keys, &st->soff, &st->sval,
-				   &st->ekey, &st->dkey,
+	struct dfa_buf *bufs[] = { &st->kref, &st->sval, &st->dkey,
 				   &st->toff, &st->tcls, &st->tdst,
 				   &st->soob,
 				   &st->trip, &st->sorted, &st->key,
 				   &st->ids, &st->aids, &st->aoff,
 				   &st->aval, &st->vals, &st->setcls,
-				   &st->clist, &st->dvoff, &st->dvec,
-				   &st->shash };
+				   &st->clist, &st->tinfo, &st->dvec,
+				   &st->shash, &st->sigl, &st->sigoff,
+				   &st->sigstamp, &st->prow };
 
+	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		dfa_buf_release(c, bufs[i]);
 	dfa_htab_release(c, &st->stab);
 	dfa_htab_release(c, &st->atab);
 	dfa_htab_release(c, &st->vtab);
+	dfa_htab_release(c, &st->sigtab);
 }
 
 int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
@@ -995,12 +1120,12 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	c->peak = c->bytes;
 	dfa_buf_reserve(c, &b->rules, sizeof(uint32_t), 1);
 	dfa_buf_reserve(c, &st.key, sizeof(uint32_t), 1);
-	dfa_buf_reserve(c, &st.keys, 1, 1);
 	dfa_buf_reserve(c, &st.tcls, 1, 1);
 	dfa_buf_reserve(c, &st.tdst, sizeof(uint32_t), 1);
 	dfa_htab_init(c, &st.stab, 1024);
 	dfa_htab_init(c, &st.atab, 64);
 	dfa_htab_init(c, &st.vtab, 64);
+	dfa_htab_init(c, &st.sigtab, 64);
 	push_u32(c, &st.aoff, 0);
 	value_intern(&st, &zero);
 	build_alphabet(&st);

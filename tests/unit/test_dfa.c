@@ -1536,6 +1536,70 @@ static void test_bit_ids_keep_construction_near_minimal(void **state)
 	assert_true(run(d, "/opt/a/conf/b/spool/c.log", 25) == 5);
 }
 
+/*
+ * Note [class-signatures] in build.c: hundreds of residuals of one shape
+ * (a star then a literal) refine a state's classes once; the literals
+ * they lead to, the residuals of other shapes and one that walks a
+ * literal through the same state must still get their own transitions.
+ */
+static void test_same_shape_residuals_keep_their_transitions(void **state)
+{
+	struct fixture *f = *state;
+	static char g[262][24];
+	static const char *const fixed[] = {
+		"p/x5", "pqq/x17", "pab/x3", "pab/x199", "pa/y7", "pb/y49",
+		"pc/y7", "pabz", "p/z", "pab/x", "pab/x20", "pab/x2", "p/x",
+		"pbbbb/y0", "pa/x3", "pzz/x9", "p0/x10",
+	};
+	struct dfa_builder *b = dfa_builder_create(f->c);
+	struct dfa_limits raw_lim = { .no_minimize = true };
+	struct dfa *d, *raw;
+	uint32_t id[262];
+	unsigned seed = 99;
+	int n = 0;
+
+	for (int i = 0; i < 200; i++, n++) {
+		snprintf(g[n], sizeof(g[n]), "p*/x%d", i);
+		id[n] = 1u << (i % 8);
+	}
+	for (int i = 0; i < 50; i++, n++) {
+		snprintf(g[n], sizeof(g[n]), "p[ab]*/y%d", i);
+		id[n] = 1u << (i % 8);
+	}
+	strcpy(g[n], "pab/x3");
+	id[n++] = 1u << 8;
+	strcpy(g[n], "p**z");
+	id[n++] = 1u << 9;
+	for (int i = 0; i < n; i++)
+		dfa_add(b, glob(f->c, g[i]), id[i]);
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	assert_int_equal(dfa_build(b, fold_or, NULL, &raw_lim, &raw), 0);
+	for (int k = 0; k < 400; k++) {
+		static const char pool[] = "pab/xyz0123456789";
+		char s[16];
+		size_t len;
+		uint32_t want = 0;
+
+		if (k < (int)(sizeof(fixed) / sizeof(fixed[0]))) {
+			len = strlen(fixed[k]);
+			memcpy(s, fixed[k], len);
+		} else {
+			len = 1 + (size_t)(rand_r(&seed) % 8);
+			s[0] = 'p';
+			for (size_t i = 1; i < len; i++)
+				s[i] = pool[rand_r(&seed) % 17];
+		}
+		for (int i = 0; i < n; i++)
+			if (ref_glob_match(g[i], (const uint8_t *)s, len))
+				want |= id[i];
+		if (run(d, s, len) != want || run(raw, s, len) != want)
+			fail_msg("'%.*s': want %#x, got %#x (raw %#x)",
+				 (int)len, s, want, run(d, s, len),
+				 run(raw, s, len));
+	}
+	assert_int_equal(run(d, "pab/x3", 6), (1u << 8) | (1u << 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1584,6 +1648,7 @@ int main(void)
 		T(test_bit_ids_keep_construction_near_minimal),
 		T(test_transition_listing_matches_step),
 		T(test_pattern_walk_agrees_with_automaton),
+		T(test_same_shape_residuals_keep_their_transitions),
 #undef T
 	};
 
