@@ -357,8 +357,8 @@ static uint64_t comb_fits64(const struct comb *cb, size_t base,
 }
 
 /* Note [comb-packing]: the bounded walk, from the first candidate @base. */
-static size_t comb_walk(struct comb *cb, const uint32_t *col,
-			const uint64_t *m, size_t base)
+static size_t comb_walk(struct comb *cb, const uint32_t *col, const uint64_t *m,
+			size_t base)
 {
 	size_t tries = 0;
 	uint32_t i;
@@ -529,9 +529,11 @@ static void comb_defaults(const struct dfa *d, uint32_t *dec, uint32_t *dby)
 			c2[q] += 256 - l2;
 		}
 		for (q = 1; q < ntg; q++) {
-			if (c1[q] > c1[b1] || (c1[q] == c1[b1] && tg[q] < tg[b1]))
+			if (c1[q] > c1[b1] ||
+			    (c1[q] == c1[b1] && tg[q] < tg[b1]))
 				b1 = q;
-			if (c2[q] > c2[b2] || (c2[q] == c2[b2] && tg[q] < tg[b2]))
+			if (c2[q] > c2[b2] ||
+			    (c2[q] == c2[b2] && tg[q] < tg[b2]))
 				b2 = q;
 		}
 		dec[s] = tg[b1];
