@@ -1,9 +1,10 @@
-/* DFA minimization for the engine: Valmari's partition-refinement
- * algorithm on a partial DFA (transitions to the dead state omitted),
- * with the initial partition given by folded accept values. Also removes
- * unreachable states and states that cannot reach an accepting state.
- * Acyclic automata (literal tries) take a linear bottom-up pass instead.
- * Phase: automata; knows nothing of patterns or rule ids.
+/* DFA minimization for the engine, on a partial DFA (transitions to the
+ * dead state omitted) with the initial partition given by folded accept
+ * values: block splitting by hashed signatures, checked exactly, with
+ * Valmari's partition refinement as fallback; acyclic automata (literal
+ * tries) take a linear bottom-up pass. Also drops the states that cannot
+ * reach an accepting state. Phase: automata; knows nothing of patterns
+ * or rule ids.
  */
 #include "dfa_int.h"
 #include "arena.h"
