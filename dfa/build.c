@@ -33,9 +33,10 @@ struct dfa_builder {
 };
 
 struct trip {
-	uint32_t k; /* class */
 	uint32_t id; /* rule id */
 	uint32_t t; /* derivative */
+	uint32_t run; /* when the derivative is the residual itself: how
+		       * many residuals its id has in the state; else 0 */
 };
 
 /*
@@ -96,7 +97,7 @@ struct bstate {
 	uint32_t nk; /* row width: ncls, plus one for out-of-band */
 	uint8_t cls_of[256]; /* byte -> class */
 	uint8_t rep[256]; /* class -> smallest byte */
-	struct dfa_buf kchunk; /* struct dfa_buf: uint8 chunks of encoded keys */
+	struct dfa_buf kchunk; /* struct dfa_buf: chunks of encoded keys */
 	struct dfa_buf kref; /* struct kref: where each state's key is */
 	const uint8_t *ekey; /* st->key encoded (key_encode), at the end of
 			      * the last chunk until state_new keeps it */
@@ -110,7 +111,6 @@ struct bstate {
 	struct dfa_buf tdst; /* uint32 */
 	struct dfa_buf soob; /* uint32: out-of-band target per state */
 	struct dfa_buf trip; /* struct trip, one state's derivatives */
-	struct dfa_buf sorted; /* struct trip, grouped by class */
 	struct dfa_buf key; /* uint32: a candidate state key */
 	struct dfa_buf ids; /* uint32: scratch id set */
 	struct dfa_buf aids; /* uint32: id sets, flattened */
@@ -122,9 +122,10 @@ struct bstate {
 	struct dfa_buf tinfo; /* struct tinfo per term */
 	struct dfa_buf dvec; /* uint32: derivatives by class, nk per term */
 	struct dfa_buf sigl; /* uint32: per signature, count then k<<16|label */
-	struct dfa_buf sigoff; /* uint32: signature s starts at sigl[sigoff[s]] */
+	struct dfa_buf sigoff; /* uint32: where each signature starts in sigl */
 	struct dfa_buf sigstamp; /* uint32 per signature: last state using it */
 	struct dfa_buf prow; /* uint32 pairs: dvec offset, rest per residual */
+	struct dfa_buf prun; /* uint32: residuals of the id of each residual */
 	struct dfa_htab sigtab; /* signatures */
 	uint32_t xstamp; /* generation of sigstamp: one per expanded state */
 	struct labels lab; /* scratch of sig_intern */
@@ -539,15 +540,15 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	return state_new(st, j, h, out);
 }
 
-static inline void trip_push(struct bstate *st, uint32_t k, uint32_t id,
-			     uint32_t t)
+static inline void trip_push(struct bstate *st, uint32_t id, uint32_t t,
+			     uint32_t run)
 {
 	struct trip *p = dfa_buf_reserve(st->c, &st->trip, sizeof(*p),
 					 st->trip.n + 1);
 
-	p[st->trip.n].k = k;
 	p[st->trip.n].id = id;
 	p[st->trip.n].t = t;
+	p[st->trip.n].run = run;
 	st->trip.n++;
 }
 
@@ -579,7 +580,26 @@ static void key_append_union(struct bstate *st, uint32_t id, size_t base)
 	c->stack.n = base;
 }
 
-/* Append the residual of the id run sorted[lo, hi) to st->key. */
+/*
+ * Whether the derivatives v[lo, hi) of one id are already its normalized
+ * residual: each is the residual it came from, so they are a subset of
+ * the id's residuals in the expanded state, a normalized union. The
+ * rewrites of dfa_or_normalize() only drop a kid for another one present,
+ * so a subset stays normalized, except that unions of more than 64 kids
+ * skip or_drop_starred(): a subset of 64 or fewer kids of such a union
+ * may still lose some.
+ */
+static bool run_is_kept(const struct trip *v, size_t lo, size_t hi)
+{
+	uint32_t n = v[lo].run;
+
+	for (size_t i = lo; i < hi; i++)
+		if (!v[i].run)
+			return false;
+	return hi - lo == n || n <= 64 || hi - lo > 64;
+}
+
+/* Append the residual of the id run trip[lo, hi) to st->key. */
 static void key_append_run(struct bstate *st, const struct trip *v,
 			   size_t lo, size_t hi)
 {
@@ -587,6 +607,15 @@ static void key_append_run(struct bstate *st, const struct trip *v,
 	size_t base = c->stack.n;
 	const struct dfa_term *x = dfa_term_at(c, v[lo].t);
 
+	if (hi - lo > 1 && run_is_kept(v, lo, hi)) {
+		dfa_buf_reserve(c, &st->key, sizeof(uint32_t),
+				st->key.n + 2 * (hi - lo));
+		for (size_t i = lo; i < hi; i++) {
+			U32(st->key)[st->key.n++] = v[i].id;
+			U32(st->key)[st->key.n++] = v[i].t;
+		}
+		return;
+	}
 	if (hi - lo == 1 &&
 	    (x->kind != DFA_T_OR || x->b <= DFA_FLAT_UNION)) {
 		push_u32(c, &st->key, v[lo].id);
@@ -752,9 +781,13 @@ static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 	for (size_t i = 0; i < nkey; i += 2) {
 		uint32_t d = dv[row[i] + k];
 
-		if (d != c->empty)
-			trip_push(st, k, U32(st->dkey)[i],
-				  row[i + 1] == c->empty ? d : row[i + 1]);
+		if (d == c->empty)
+			continue;
+		if (row[i + 1] != c->empty)
+			d = row[i + 1];
+		trip_push(st, U32(st->dkey)[i], d,
+			  d == U32(st->dkey)[i + 1] ? U32(st->prun)[i / 2] :
+						      0);
 	}
 	st->key.n = 0;
 	while (j < st->trip.n) {
@@ -808,6 +841,13 @@ static int state_expand(struct bstate *st, uint32_t s)
 			}
 			g->grp[k] = ng;
 		}
+	}
+	dfa_buf_reserve(c, &st->prun, sizeof(uint32_t), nkey / 2);
+	for (size_t i = 0, j; i < nkey; i = j) {
+		for (j = i; j < nkey && U32(st->dkey)[j] == U32(st->dkey)[i];)
+			j += 2;
+		for (size_t m = i; m < j; m += 2)
+			U32(st->prun)[m / 2] = (uint32_t)(j - i) / 2;
 	}
 	g->stamp++;
 	for (uint32_t k = 0; k < nk; k++) {
@@ -1061,11 +1101,12 @@ static void construction_release(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
 	struct dfa_buf *bufs[] = { &st->kref, &st->trip, &st->dkey,
-				   &st->sorted, &st->key, &st->ids,
+				   &st->key, &st->ids,
 				   &st->aids, &st->aoff, &st->aval,
 				   &st->setcls, &st->clist, &st->tinfo,
 				   &st->dvec, &st->shash, &st->sigl,
-				   &st->sigoff, &st->sigstamp, &st->prow };
+				   &st->sigoff, &st->sigstamp, &st->prow,
+				   &st->prun };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1082,12 +1123,12 @@ static void bstate_release(struct bstate *st)
 	struct dfa_buf *bufs[] = { &st->kref, &st->sval, &st->dkey,
 				   &st->toff, &st->tcls, &st->tdst,
 				   &st->soob,
-				   &st->trip, &st->sorted, &st->key,
+				   &st->trip, &st->key,
 				   &st->ids, &st->aids, &st->aoff,
 				   &st->aval, &st->vals, &st->setcls,
 				   &st->clist, &st->tinfo, &st->dvec,
 				   &st->shash, &st->sigl, &st->sigoff,
-				   &st->sigstamp, &st->prow };
+				   &st->sigstamp, &st->prow, &st->prun };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
