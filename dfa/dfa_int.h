@@ -51,6 +51,7 @@ struct dfa_buf {
 	size_t cap; /* allocated */
 	size_t slot; /* arena_own slot, valid when p != NULL */
 	size_t bytes; /* bytes allocated */
+	bool mapped; /* in a mapping of its own (Note [mapped-buffers]) */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /*
  * Note [derivative-terms]
@@ -43,6 +44,91 @@ static void dfa_buf_free(void *p)
 	free(p);
 }
 
+/*
+ * Note [mapped-buffers]
+ * A growing buffer past DFA_MAP_MIN bytes lives in its own mapping, grown
+ * by mremap: a copying realloc faults in every page of the new copy
+ * (about 8 us each here) while the old one stays resident, and the
+ * transition and key arrays of a big automaton double several times. The
+ * mapping keeps its length in a header before the elements.
+ */
+#define DFA_MAP_MIN ((size_t)2 << 20)
+#define DFA_MAP_HDR ((size_t)64)
+
+static size_t map_len(size_t bytes)
+{
+	return (bytes + DFA_MAP_HDR + 4095) & ~(size_t)4095;
+}
+
+static void dfa_map_free(void *p)
+{
+	uint8_t *base = (uint8_t *)p - DFA_MAP_HDR;
+	size_t len;
+
+	memcpy(&len, base, sizeof(len));
+	munmap(base, len);
+}
+
+/*
+ * Move or grow @b's elements into a mapping of @bytes; false when the
+ * system has none to give (the heap is tried next).
+ */
+static bool map_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t bytes)
+{
+	size_t len = map_len(bytes);
+	uint8_t *base;
+
+	if (b->mapped) {
+		size_t old;
+
+		base = (uint8_t *)b->p - DFA_MAP_HDR;
+		memcpy(&old, base, sizeof(old));
+		base = mremap(base, old, len, MREMAP_MAYMOVE);
+		if (base == MAP_FAILED)
+			return false;
+		memcpy(base, &len, sizeof(len));
+		b->p = base + DFA_MAP_HDR;
+		arena_own_update(c->a, b->slot, b->p);
+		return true;
+	}
+	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return false;
+	memcpy(base, &len, sizeof(len));
+	if (b->p) {
+		memcpy(base + DFA_MAP_HDR, b->p, b->bytes);
+		free(b->p);
+		arena_own_update(c->a, b->slot, NULL);
+	}
+	b->p = base + DFA_MAP_HDR;
+	b->slot = arena_own(c->a, b->p, dfa_map_free);
+	b->mapped = true;
+	return true;
+}
+
+/* Grow @b's heap array to @bytes, out of a mapping if it is in one. */
+static void heap_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t bytes)
+{
+	void *p;
+
+	if (!b->p) {
+		b->p = xmalloc(bytes);
+		b->slot = arena_own(c->a, b->p, dfa_buf_free);
+	} else if (!b->mapped) {
+		b->p = xrealloc(b->p, bytes);
+		arena_own_update(c->a, b->slot, b->p);
+	} else {
+		p = xmalloc(bytes);
+		memcpy(p, b->p, b->bytes);
+		dfa_map_free(b->p);
+		arena_own_update(c->a, b->slot, NULL);
+		b->p = p;
+		b->slot = arena_own(c->a, b->p, dfa_buf_free);
+		b->mapped = false;
+	}
+}
+
 void *dfa_buf_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
 		   size_t need)
 {
@@ -57,16 +143,11 @@ void *dfa_buf_grow(struct dfa_ctx *c, struct dfa_buf *b, size_t esz,
 	while (cap < need)
 		cap += cap * esz < ((size_t)4 << 20) ? cap : cap / 2;
 	c->bytes += (cap - b->cap) * esz;
-	b->bytes = cap * esz;
 	if (c->bytes > c->peak)
 		c->peak = c->bytes;
-	if (!b->p) {
-		b->p = xmalloc(cap * esz);
-		b->slot = arena_own(c->a, b->p, dfa_buf_free);
-	} else {
-		b->p = xrealloc(b->p, cap * esz);
-		arena_own_update(c->a, b->slot, b->p);
-	}
+	if (cap * esz <= DFA_MAP_MIN || !map_grow(c, b, cap * esz))
+		heap_grow(c, b, cap * esz);
+	b->bytes = cap * esz;
 	b->cap = cap;
 	return b->p;
 }
@@ -75,7 +156,10 @@ void dfa_buf_release(struct dfa_ctx *c, struct dfa_buf *b)
 {
 	if (!b->p)
 		return;
-	free(b->p);
+	if (b->mapped)
+		dfa_map_free(b->p);
+	else
+		free(b->p);
 	arena_own_update(c->a, b->slot, NULL);
 	c->bytes -= b->bytes;
 	memset(b, 0, sizeof(*b));

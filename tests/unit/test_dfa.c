@@ -1600,6 +1600,41 @@ static void test_same_shape_residuals_keep_their_transitions(void **state)
 	assert_int_equal(run(d, "pab/x3", 6), (1u << 8) | (1u << 3));
 }
 
+/*
+ * Note [mapped-buffers] in term.c: the term table grows past the size
+ * where it moves into a mapping of its own and is grown by mremap; every
+ * term made before and after the move must still be intact.
+ */
+static void test_term_table_survives_moving_into_a_mapping(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_builder *b = dfa_builder_create(f->c);
+	static dfa_pat_t p[40000];
+	struct dfa_stats st;
+	struct dfa *d;
+	char s[12];
+
+	for (int i = 0; i < 40000; i++) {
+		snprintf(s, sizeof(s), "%08d", (int)(i * 104729u % 100000000u));
+		p[i] = dfa_pat_bytes(f->c, s, 8);
+	}
+	for (int i = 0; i < 40000; i += 97) {
+		snprintf(s, sizeof(s), "%08d", (int)(i * 104729u % 100000000u));
+		assert_true(dfa_pat_match(f->c, p[i], s, 8));
+		s[7] = s[7] == '0' ? '1' : '0';
+		assert_false(dfa_pat_match(f->c, p[i], s, 8));
+		dfa_add(b, p[i], 1u << (i % 8));
+	}
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	dfa_get_stats(d, &st);
+	assert_true(st.terms > 100000); /* 2.4 MB of terms: mapped */
+	for (int i = 0; i < 40000; i += 97) {
+		snprintf(s, sizeof(s), "%08d", (int)(i * 104729u % 100000000u));
+		assert_int_equal(run(d, s, 8), 1u << (i % 8));
+	}
+	assert_int_equal(run(d, "x", 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1649,6 +1684,7 @@ int main(void)
 		T(test_transition_listing_matches_step),
 		T(test_pattern_walk_agrees_with_automaton),
 		T(test_same_shape_residuals_keep_their_transitions),
+		T(test_term_table_survives_moving_into_a_mapping),
 #undef T
 	};
 
