@@ -197,8 +197,12 @@ static uint32_t hash_bytes(const uint8_t *p, size_t n)
 /*
  * Note [key-encoding]: a state key is a sorted list of (id, term) pairs
  * whose neighbours are close, so it is kept as LEB128 varints of the
- * zigzagged differences to the previous pair (a few bytes a pair instead
- * of eight). Equal keys encode alike, so lookups hash and compare bytes.
+ * differences to the previous pair (a few bytes a pair instead of
+ * eight). Most pairs share the previous pair's id and have a greater
+ * term: one varint, the term difference shifted left. Any other pair is
+ * the zigzagged term difference shifted left with bit 0 set, then the
+ * zigzagged id difference. Equal keys encode alike, so lookups hash and
+ * compare bytes.
  */
 static size_t put_var(uint8_t *p, uint64_t v)
 {
@@ -246,10 +250,16 @@ static void key_encode(struct bstate *st)
 	size_t n = 0;
 
 	for (size_t i = 0; i < st->key.n; i += 2) {
-		n += put_var(p + n, zigzag(k[i], pid));
-		n += put_var(p + n, zigzag(k[i + 1], pt));
-		pid = k[i];
-		pt = k[i + 1];
+		uint32_t id = k[i], t = k[i + 1];
+
+		if (id == pid && t >= pt) {
+			n += put_var(p + n, (uint64_t)(t - pt) << 1);
+		} else {
+			n += put_var(p + n, zigzag(t, pt) << 1 | 1);
+			n += put_var(p + n, zigzag(id, pid));
+		}
+		pid = id;
+		pt = t;
 	}
 	st->ekey = p;
 	st->elen = n;
@@ -266,6 +276,26 @@ static const uint8_t *key_at(const struct bstate *st, uint32_t s,
 		       [r->chunk].p + r->off;
 }
 
+/* The varint at @p[*i], advancing *i past it. */
+static inline uint64_t get_var(const uint8_t *p, size_t *i)
+{
+	uint64_t v = 0;
+	unsigned sh = 0;
+
+	do {
+		v |= (uint64_t)(p[*i] & 0x7f) << sh;
+		sh += 7;
+	} while (p[(*i)++] & 0x80);
+	return v;
+}
+
+/* @prev plus the zigzagged difference @v. */
+static inline uint32_t unzigzag(uint32_t prev, uint64_t v)
+{
+	return (uint32_t)((int64_t)prev + (v & 1 ? -(int64_t)((v + 1) >> 1) :
+						   (int64_t)(v >> 1)));
+}
+
 /* Decode the key of state @s into st->dkey; returns its word count. */
 static size_t key_decode(struct bstate *st, uint32_t s)
 {
@@ -273,21 +303,19 @@ static size_t key_decode(struct bstate *st, uint32_t s)
 	const uint8_t *p = key_at(st, s, &len);
 	uint32_t *k = dfa_buf_reserve(st->c, &st->dkey, sizeof(uint32_t),
 				      2 * len + 1);
-	uint32_t prev[2] = { 0, 0 };
+	uint32_t id = 0, t = 0;
 
 	while (i < len) {
-		uint64_t v = 0;
-		unsigned sh = 0;
+		uint64_t v = get_var(p, &i);
 
-		do {
-			v |= (uint64_t)(p[i] & 0x7f) << sh;
-			sh += 7;
-		} while (p[i++] & 0x80);
-		prev[n & 1] = (uint32_t)((int64_t)prev[n & 1] +
-					 (v & 1 ? -(int64_t)((v + 1) >> 1) :
-						  (int64_t)(v >> 1)));
-		k[n] = prev[n & 1];
-		n++;
+		if (v & 1) {
+			t = unzigzag(t, v >> 1);
+			id = unzigzag(id, get_var(p, &i));
+		} else {
+			t += (uint32_t)(v >> 1);
+		}
+		k[n++] = id;
+		k[n++] = t;
 	}
 	return n;
 }
