@@ -356,15 +356,13 @@ static void build_alphabet(struct bstate *st)
 	uint8_t cls[256] = { 0 };
 	uint32_t n = 1;
 
-	for (size_t t = 0; t < c->terms.n; t++) {
-		const struct dfa_term *x = dfa_term_at(c, (uint32_t)t);
+	for (size_t i = 0; i < c->classes.n; i++) {
+		uint32_t t = U32(c->classes)[i];
 		const struct dfa_byteset *s;
 		int16_t map[512];
 		uint32_t m = 0;
 
-		if (x->kind != DFA_T_CLASS)
-			continue;
-		s = dfa_set_at(c, x->a);
+		s = dfa_set_at(c, dfa_term_at(c, t)->a);
 		memset(map, 0xff, sizeof(map));
 		for (int b = 0; b < 256; b++) {
 			int key = cls[b] * 2 + dfa_byteset_has(s, (uint8_t)b);
@@ -961,13 +959,12 @@ static int build_start(struct bstate *st)
  */
 static void final_classes(struct bstate *st, struct dfa *d)
 {
-	uint32_t n0 = st->ncls, nparts = 1, *dense, *tmp, w = 0;
+	uint32_t n0 = st->ncls, nparts = 1, *dense, w = 0;
 	uint8_t part[256] = { 0 };
 	uint32_t hkey[1024], hval[1024], hstamp[1024] = { 0 }, stamp = 0;
 	uint8_t hid[1024];
 
 	dense = xcalloc(n0, sizeof(uint32_t));
-	tmp = xmalloc(((size_t)d->toff[d->nstates] + 1) * sizeof(uint32_t));
 	for (uint32_t s = 1; s < d->nstates && nparts < n0; s++) {
 		uint32_t m = 0;
 		uint8_t np[256];
@@ -1002,27 +999,27 @@ static void final_classes(struct bstate *st, struct dfa *d)
 	for (uint32_t s = 0; s < d->nstates; s++) {
 		uint32_t lo = d->toff[s], hi = d->toff[s + 1];
 		uint32_t to[256];
-		uint8_t seen[256] = { 0 };
+		uint8_t seen[256];
 
+		memset(seen, 0, nparts);
 		for (uint32_t t = lo; t < hi; t++) {
 			uint8_t k = part[d->tcls[t]];
 
 			seen[k] = 1;
 			to[k] = d->tdst[t];
 		}
+		/* in place: w <= lo, and the state's transitions are read */
 		d->toff[s] = w;
 		for (uint32_t k = 0; k < nparts && hi > lo; k++) {
 			if (!seen[k])
 				continue;
 			d->tcls[w] = (uint8_t)k;
-			tmp[w] = to[k];
+			d->tdst[w] = to[k];
 			w++;
 		}
 	}
 	d->toff[d->nstates] = w;
-	memcpy(d->tdst, tmp, w * sizeof(uint32_t));
 	free(dense);
-	free(tmp);
 }
 
 /* Number blocks breadth-first from the start and emit the automaton. */
