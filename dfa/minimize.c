@@ -942,7 +942,8 @@ static uint32_t minimize_valmari(const struct dfa_raw *r, uint32_t *blockof)
 			if (!d)
 				continue;
 			v.T[nt] = s;
-			v.Lb[nt] = t < r->toff[s + 1] ? r->tcls[t] : DFA_SYM_OOB;
+			v.Lb[nt] = t < r->toff[s + 1] ? r->tcls[t] :
+							DFA_SYM_OOB;
 			v.H[nt++] = d;
 		}
 	}

@@ -104,9 +104,10 @@ static bool same_signature(const struct rawb *b, const uint32_t *ref,
 
 /*
  * Reference partition: ref[s] is the block of each useful state, or
- * UINT32_MAX, values being below @nvals; returns the number of blocks. Useful states by fixpoint,
- * then Moore rounds on exact signatures, each state compared with the
- * first state of every new block of its old block.
+ * UINT32_MAX, values being below @nvals; returns the number of blocks.
+ * Useful states by fixpoint, then Moore rounds on exact signatures, each
+ * state compared with the first state of every new block of its old
+ * block.
  */
 static uint32_t ref_minimize(const struct rawb *b, uint32_t nvals,
 			     uint32_t *ref)
@@ -180,7 +181,8 @@ static uint32_t check_against_reference(struct rawb *b, uint32_t nvals)
 	uint32_t *blk = malloc(b->n * sizeof(uint32_t));
 	uint32_t *ref = malloc(b->n * sizeof(uint32_t));
 	uint32_t *map = malloc((b->n + 1) * sizeof(uint32_t));
-	uint32_t nb = dfa_minimize_blocks(r, blk), nref = ref_minimize(b, nvals, ref);
+	uint32_t nb = dfa_minimize_blocks(r, blk);
+	uint32_t nref = ref_minimize(b, nvals, ref);
 
 	assert_int_equal(nb, nref);
 	for (uint32_t i = 0; i <= b->n; i++)
