@@ -126,6 +126,9 @@ struct bstate {
 	struct dfa_buf sigstamp; /* uint32 per signature: last state using it */
 	struct dfa_buf prow; /* uint32 pairs: dvec offset, rest per residual */
 	struct dfa_buf prun; /* uint32: residuals of the id of each residual */
+	struct dfa_buf nmw; /* uint32: Note [union-memo] entries: count in,
+			     * count out, derivatives, normalized terms */
+	struct dfa_htab ntab; /* nmw entries by derivative list */
 	struct dfa_htab sigtab; /* signatures */
 	uint32_t xstamp; /* generation of sigstamp: one per expanded state */
 	struct labels lab; /* scratch of sig_intern */
@@ -625,6 +628,67 @@ static bool run_is_kept(const struct trip *v, size_t lo, size_t hi)
 	return hi - lo == n || n <= 64 || hi - lo > 64;
 }
 
+/*
+ * Note [union-memo]: the derivatives of one id by one class repeat from
+ * state to state (the same residuals step alike wherever they are), so
+ * their normalized union is remembered by the derivative list: a repeat
+ * costs a hash and a compare instead of flattening, sorting and the
+ * subsumption scans. Lists longer than DFA_MEMO_RUN are not kept: they
+ * repeat too, but storing them costs more memory than they save.
+ */
+#define DFA_MEMO_RUN 64
+
+/* key_append_union() of the derivatives v[lo, hi), through the memo. */
+static void key_append_memo(struct bstate *st, const struct trip *v,
+			    size_t lo, size_t hi)
+{
+	struct dfa_ctx *c = st->c;
+	uint32_t n = (uint32_t)(hi - lo), h = n, *w;
+	size_t base = c->stack.n, j, at, k0;
+
+	for (size_t i = lo; i < hi; i++)
+		h = (h ^ v[i].t) * 0x9e3779b1u + (h >> 15);
+	if (dfa_htab_full(&st->ntab))
+		dfa_htab_grow(c, &st->ntab);
+	j = h & (st->ntab.cap - 1);
+	while (st->ntab.slot[j]) {
+		uint32_t off = dfa_htab_id(st->ntab.slot[j]);
+		size_t i = 0;
+
+		w = &U32(st->nmw)[off];
+		if (dfa_htab_hash(st->ntab.slot[j]) == h && w[0] == n) {
+			while (i < n && w[2 + i] == v[lo + i].t)
+				i++;
+		}
+		if (i == n && w[0] == n) {
+			dfa_buf_reserve(c, &st->key, sizeof(uint32_t),
+					st->key.n + 2 * (size_t)w[1]);
+			w = &U32(st->nmw)[off + 2 + n];
+			for (uint32_t m = 0; m < U32(st->nmw)[off + 1]; m++) {
+				U32(st->key)[st->key.n++] = v[lo].id;
+				U32(st->key)[st->key.n++] = w[m];
+			}
+			return;
+		}
+		j = (j + 1) & (st->ntab.cap - 1);
+	}
+	k0 = st->key.n;
+	for (size_t i = lo; i < hi; i++)
+		dfa_stack_push(c, v[i].t);
+	key_append_union(st, v[lo].id, base);
+	at = st->nmw.n;
+	w = dfa_buf_reserve(c, &st->nmw, sizeof(uint32_t),
+			    at + 2 + n + (st->key.n - k0) / 2);
+	w[at] = n;
+	w[at + 1] = (uint32_t)(st->key.n - k0) / 2;
+	for (size_t i = lo; i < hi; i++)
+		w[at + 2 + (i - lo)] = v[i].t;
+	for (size_t i = k0 + 1; i < st->key.n; i += 2)
+		w[at + 2 + n + (i - k0) / 2] = U32(st->key)[i];
+	st->nmw.n = at + 2 + n + (st->key.n - k0) / 2;
+	dfa_htab_put(&st->ntab, j, (uint32_t)at, h);
+}
+
 /* Append the residual of the id run trip[lo, hi) to st->key. */
 static void key_append_run(struct bstate *st, const struct trip *v,
 			   size_t lo, size_t hi)
@@ -648,9 +712,13 @@ static void key_append_run(struct bstate *st, const struct trip *v,
 		push_u32(c, &st->key, v[lo].t);
 		return;
 	}
-	for (size_t i = lo; i < hi; i++)
-		dfa_stack_push(c, v[i].t);
-	key_append_union(st, v[lo].id, base);
+	if (hi - lo > DFA_MEMO_RUN) {
+		for (size_t i = lo; i < hi; i++)
+			dfa_stack_push(c, v[i].t);
+		key_append_union(st, v[lo].id, base);
+		return;
+	}
+	key_append_memo(st, v, lo, hi);
 }
 
 /*
@@ -1131,7 +1199,7 @@ static void construction_release(struct bstate *st)
 				   &st->setcls, &st->clist, &st->tinfo,
 				   &st->dvec, &st->shash, &st->sigl,
 				   &st->sigoff, &st->sigstamp, &st->prow,
-				   &st->prun };
+				   &st->prun, &st->nmw };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1140,6 +1208,7 @@ static void construction_release(struct bstate *st)
 	dfa_htab_release(c, &st->atab);
 	dfa_htab_release(c, &st->vtab);
 	dfa_htab_release(c, &st->sigtab);
+	dfa_htab_release(c, &st->ntab);
 }
 
 static void bstate_release(struct bstate *st)
@@ -1153,7 +1222,8 @@ static void bstate_release(struct bstate *st)
 				   &st->aval, &st->vals, &st->setcls,
 				   &st->clist, &st->tinfo, &st->dvec,
 				   &st->shash, &st->sigl, &st->sigoff,
-				   &st->sigstamp, &st->prow, &st->prun };
+				   &st->sigstamp, &st->prow, &st->prun,
+				   &st->nmw };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1162,6 +1232,7 @@ static void bstate_release(struct bstate *st)
 	dfa_htab_release(c, &st->atab);
 	dfa_htab_release(c, &st->vtab);
 	dfa_htab_release(c, &st->sigtab);
+	dfa_htab_release(c, &st->ntab);
 }
 
 int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
@@ -1192,6 +1263,7 @@ int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,
 	dfa_htab_init(c, &st.atab, 64);
 	dfa_htab_init(c, &st.vtab, 64);
 	dfa_htab_init(c, &st.sigtab, 64);
+	dfa_htab_init(c, &st.ntab, 64);
 	push_u32(c, &st.aoff, 0);
 	value_intern(&st, &zero);
 	build_alphabet(&st);

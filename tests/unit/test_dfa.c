@@ -1635,6 +1635,55 @@ static void test_term_table_survives_moving_into_a_mapping(void **state)
 	assert_int_equal(run(d, "x", 1), 0);
 }
 
+/*
+ * Note [union-memo] in build.c: the union of one id's derivatives is
+ * remembered by the derivative list; here the same lists come back under
+ * every "/dN/" prefix, and each state must still get its own targets.
+ */
+static void test_repeated_derivative_unions_give_right_targets(void **state)
+{
+	struct fixture *f = *state;
+	static char g[120][32];
+	struct dfa_builder *b = dfa_builder_create(f->c);
+	struct dfa_limits raw_lim = { .no_minimize = true };
+	struct dfa *d, *raw;
+	uint32_t id[120];
+	unsigned seed = 31;
+	int n = 0;
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(g[n], sizeof(g[n]), "/d%d/{a,b,c}*{x,y}", i);
+		id[n++] = 1;
+		snprintf(g[n], sizeof(g[n]), "/d%d/{a,bc}*[xz]", i);
+		id[n++] = 1;
+		snprintf(g[n], sizeof(g[n]), "/d%d/*z", i % 7);
+		id[n++] = 2u << (i % 3);
+	}
+	for (int i = 0; i < n; i++)
+		dfa_add(b, glob(f->c, g[i]), id[i]);
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	assert_int_equal(dfa_build(b, fold_or, NULL, &raw_lim, &raw), 0);
+	for (int k = 0; k < 600; k++) {
+		static const char pool[] = "abcxyz";
+		char s[24];
+		int len = snprintf(s, sizeof(s), "/d%u/", rand_r(&seed) % 42);
+		int tail = rand_r(&seed) % 6;
+		uint32_t want = 0;
+
+		for (int i = 0; i < tail; i++)
+			s[len++] = pool[rand_r(&seed) % 6];
+		for (int i = 0; i < n; i++)
+			if (ref_glob_match(g[i], (const uint8_t *)s,
+					   (size_t)len))
+				want |= id[i];
+		if (run(d, s, (size_t)len) != want ||
+		    run(raw, s, (size_t)len) != want)
+			fail_msg("'%.*s': want %#x, got %#x (raw %#x)", len,
+				 s, want, run(d, s, (size_t)len),
+				 run(raw, s, (size_t)len));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1685,6 +1734,7 @@ int main(void)
 		T(test_pattern_walk_agrees_with_automaton),
 		T(test_same_shape_residuals_keep_their_transitions),
 		T(test_term_table_survives_moving_into_a_mapping),
+		T(test_repeated_derivative_unions_give_right_targets),
 #undef T
 	};
 
