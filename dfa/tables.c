@@ -7,6 +7,7 @@
 #include "dfa_int.h"
 #include "arena.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -207,9 +208,10 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * least 1 (Note [out-of-band]).
  *
  * Note [comb-window]
- * The same first fit, found faster: the occupancy bitmap tells for 64
- * consecutive bases at once which fit (a base fits when no stored column
- * lands on a taken slot), and between such windows the clash rule above
+ * The same first fit, found faster: the occupancy bitmap tells for
+ * COMB_WIN consecutive bases at once which fit (a base fits when no
+ * stored column lands on a taken slot; one unaligned 64-bit load per
+ * column gives at least 56 bits), and between such windows the clash rule above
  * jumps ahead. Every base skipped either way does not fit, so the first
  * fit found is the one of Note [comb-packing]; that walk meets at most
  * one clash per base, so when the first fit is fewer than COMB_TRIES
@@ -217,10 +219,23 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * Otherwise the walk of Note [comb-packing] is replayed as it is, bound
  * included. Free slots are found in the bitmap, with a second level that
  * marks full 64-slot words.
+ *
+ * Note [comb-walk]
+ * The replayed walk goes a window at a time too: with the occupancy of
+ * each stored column under COMB_WIN consecutive bases in one word, finding the
+ * first clashing column and the next base where that column is free are
+ * a bit test and a count of trailing zeros, and only a move past the
+ * window reads the table again. Every base is visited and every clash
+ * counted as the walk does, so it stops where the walk stops; its last
+ * few steps (the retry in the tail) and rows wider than COMB_WALK_COLS
+ * are walked as written.
  */
 
 #define COMB_TRIES 4096
 #define COMB_TAIL_TRIES 64
+#define COMB_WALK_COLS 16 /* widest row walked by comb_walk_fast() */
+#define COMB_WIN 56 /* bases tested at once (Note [comb-window]) */
+#define COMB_WIN_MASK (((uint64_t)1 << COMB_WIN) - 1)
 #define COMB_ORDER_MAX 2048 /* most states packed in every order */
 
 struct comb {
@@ -299,72 +314,118 @@ static size_t comb_free_from(const struct comb *cb, size_t i)
 	return cb->cap;
 }
 
-static void comb_claim(struct comb *cb, size_t p, uint32_t s, uint32_t to)
+/* State @s takes the slots @base + @col[j] for its @n targets @to. */
+static void comb_claim(struct comb *cb, size_t base, const uint32_t *col,
+		       const uint32_t *to, uint32_t n, uint32_t s)
 {
-	size_t w = p / 64;
+	for (uint32_t j = 0; j < n; j++) {
+		size_t p = base + col[j], w = p / 64;
 
-	cb->check[p] = s;
-	cb->next[p] = to;
-	cb->occ[w] |= (uint64_t)1 << (p % 64);
-	if (cb->occ[w] == ~(uint64_t)0)
-		cb->full[w / 64] |= (uint64_t)1 << (w % 64);
-	if (p + 1 > cb->end)
-		cb->end = p + 1;
+		cb->check[p] = s;
+		cb->next[p] = to[j];
+		cb->occ[w] |= (uint64_t)1 << (p % 64);
+		if (cb->occ[w] == ~(uint64_t)0)
+			cb->full[w / 64] |= (uint64_t)1 << (w % 64);
+	}
+	if (base + col[n - 1] + 1 > cb->end)
+		cb->end = base + col[n - 1] + 1;
 }
 
-/* Occupancy bits of slots @p .. @p + 63 (zero past the table). */
-static uint64_t comb_occ64(const struct comb *cb, size_t p)
+/*
+ * Occupancy bits of slots @p .. @p + COMB_WIN - 1 in the low bits, with
+ * one unaligned load (zero past the table; the bits above are not set).
+ */
+static uint64_t comb_occ_win(const struct comb *cb, size_t p)
 {
-	size_t w = p / 64, sh = p % 64;
 	uint64_t v;
 
 	if (p >= cb->cap)
 		return 0;
-	v = cb->occ[w] >> sh;
-	if (sh)
-		v |= cb->occ[w + 1] << (64 - sh);
-	return v;
+	memcpy(&v, (const unsigned char *)cb->occ + p / 8, sizeof(v));
+	return le64toh(v) >> (p % 8);
 }
 
 /*
- * Smallest column of the mask @m (bit c: column c) whose slot from @base
- * is taken, or UINT32_MAX when the row fits.
+ * The smallest of the @n columns @col whose slot from @base is taken, or
+ * UINT32_MAX when the row fits.
  */
 static uint32_t comb_conflict(const struct comb *cb, size_t base,
-			      const uint64_t *m)
+			      const uint32_t *col, uint32_t n)
 {
-	for (uint32_t w = 0; w < 5; w++) {
-		uint64_t x;
+	for (uint32_t j = 0; j < n; j++) {
+		size_t p = base + col[j];
 
-		if (!m[w])
-			continue;
-		x = comb_occ64(cb, base + 64 * w) & m[w];
-		if (x)
-			return 64 * w + (uint32_t)__builtin_ctzll(x);
+		if (p < cb->cap && (cb->occ[p / 64] >> (p % 64) & 1))
+			return col[j];
 	}
 	return UINT32_MAX;
 }
 
-/* Bit j set when the @n columns @col fit at base @base + j. */
-static uint64_t comb_fits64(const struct comb *cb, size_t base,
-			    const uint32_t *col, uint32_t n)
+/* Bit j set when the @n columns @col fit at base @base + j < COMB_WIN. */
+static uint64_t comb_fits(const struct comb *cb, size_t base,
+			  const uint32_t *col, uint32_t n)
 {
-	uint64_t taken = 0;
+	uint64_t taken = ~COMB_WIN_MASK;
 
 	for (uint32_t j = 0; j < n && ~taken; j++)
-		taken |= comb_occ64(cb, base + col[j]);
+		taken |= comb_occ_win(cb, base + col[j]);
 	return ~taken;
 }
 
+/*
+ * Note [comb-walk]: the first COMB_TRIES - 1 clashes of the bounded walk
+ * of the @n columns @col from @base, in windows of COMB_WIN bases. True with
+ * *@base the fit when the walk fits before its COMB_TRIES-th clash, else
+ * false with *@base where that clash happens.
+ */
+static bool comb_walk_fast(const struct comb *cb, const uint32_t *col,
+			   uint32_t n, size_t *base)
+{
+	uint64_t t[COMB_WALK_COLS]; /* bit j: column c taken at base b + j */
+	size_t b = *base, tries = 0;
+	uint32_t c, j;
+	uint64_t x, fit; /* bit j: the row fits at b + j */
+
+	for (;;) {
+		fit = COMB_WIN_MASK;
+		for (c = 0; c < n; c++) {
+			t[c] = comb_occ_win(cb, b + col[c]) | ~COMB_WIN_MASK;
+			fit &= ~t[c];
+		}
+		for (j = 0;;) {
+			if (fit >> j & 1) {
+				*base = b + j;
+				return true;
+			}
+			for (c = 0; !(t[c] >> j & 1); c++)
+				;
+			if (++tries == COMB_TRIES) {
+				*base = b + j;
+				return false;
+			}
+			x = (~t[c] >> j) & ~(uint64_t)1;
+			if (!x)
+				break;
+			j += (uint32_t)__builtin_ctzll(x);
+		}
+		b = comb_free_from(cb, b + j + col[c] + 1) - col[c];
+	}
+}
+
 /* Note [comb-packing]: the bounded walk, from the first candidate @base. */
-static size_t comb_walk(struct comb *cb, const uint32_t *col, const uint64_t *m,
+static size_t comb_walk(struct comb *cb, const uint32_t *col, uint32_t n,
 			size_t base)
 {
 	size_t tries = 0;
 	uint32_t i;
 
+	if (n <= COMB_WALK_COLS) {
+		if (comb_walk_fast(cb, col, n, &base))
+			return base;
+		tries = COMB_TRIES - 1;
+	}
 	for (;;) {
-		i = comb_conflict(cb, base, m);
+		i = comb_conflict(cb, base, col, n);
 		if (i == UINT32_MAX)
 			return base;
 		if (++tries == COMB_TRIES && cb->end > base + 256) {
@@ -381,10 +442,10 @@ static size_t comb_walk(struct comb *cb, const uint32_t *col, const uint64_t *m,
 
 /*
  * Note [comb-packing], Note [comb-window]: the base of the @n columns
- * @col (column set @m), first fit from slot @from.
+ * @col, first fit from slot @from.
  */
 static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
-			 const uint64_t *m, size_t from)
+			 size_t from)
 {
 	size_t first, base;
 	uint64_t fit;
@@ -395,21 +456,21 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
 	first = comb_free_from(cb, from + col[0]) - col[0];
 	base = first;
 	for (;;) {
-		fit = comb_fits64(cb, base, col, n);
+		fit = comb_fits(cb, base, col, n);
 		if (fit) {
 			base += (size_t)__builtin_ctzll(fit);
 			break;
 		}
-		base += 64;
-		i = comb_conflict(cb, base, m);
+		base += COMB_WIN;
+		i = comb_conflict(cb, base, col, n);
 		if (i == UINT32_MAX)
 			break;
 		base = comb_free_from(cb, base + i + 1) - i;
 		if (base - first >= COMB_TRIES)
-			return comb_walk(cb, col, m, first);
+			return comb_walk(cb, col, n, first);
 	}
 	if (base - first >= COMB_TRIES)
-		return comb_walk(cb, col, m, first);
+		return comb_walk(cb, col, n, first);
 	return base;
 }
 
@@ -471,7 +532,7 @@ static void crows_mask_id(struct crows *cr, struct cmasks *h, uint32_t s)
 
 	for (int w = 0; w < 5; w++)
 		x = (x ^ m[w]) * 0x9e3779b97f4a7c15ull;
-	j = (size_t)(x >> 20) & (h->cap - 1);
+	j = (size_t)(x >> (64 - __builtin_ctzll(h->cap)));
 	while (h->tab[j] != UINT32_MAX) {
 		const uint64_t *o = cr->mask[h->tab[j]];
 
@@ -550,7 +611,7 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 		      struct crows *cr)
 {
 	uint32_t n = d->nstates, nk = d->nclasses;
-	uint32_t row[256] = { 0 }; /* the current state's targets */
+	uint64_t row[256] = { 0 }; /* state << 32 | target, per class */
 	uint64_t cbits[256][4]; /* bytes of each class */
 	struct cmasks h = { NULL, 64 };
 	size_t at = 0;
@@ -590,15 +651,22 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 				cr->to[at++] = d->tdst[i];
 			}
 		} else if (ec) {
-			for (uint32_t k = 0, i = lo; k < nk; k++) {
-				uint32_t t = DFA_DEAD;
+			/* the unlisted classes go to the dead state */
+			uint32_t k = 0;
 
-				if (i < hi && d->tcls[i] == k)
-					t = d->tdst[i++];
-				if (t == ds)
-					continue;
+			for (uint32_t i = lo; i < hi; i++, k++) {
+				for (; k < d->tcls[i]; k++) {
+					cr->col[at] = k + sh;
+					cr->to[at++] = DFA_DEAD;
+				}
+				if (d->tdst[i] != ds) {
+					cr->col[at] = k + sh;
+					cr->to[at++] = d->tdst[i];
+				}
+			}
+			for (; k < nk; k++) {
 				cr->col[at] = k + sh;
-				cr->to[at++] = t;
+				cr->to[at++] = DFA_DEAD;
 			}
 		} else {
 			uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, bs[4];
@@ -611,7 +679,7 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 				uint64_t hit = -(uint64_t)((t == ds) !=
 							   (ds == DFA_DEAD));
 
-				row[d->tcls[i]] = t;
+				row[d->tcls[i]] = (uint64_t)s << 32 | t;
 				b0 |= c[0] & hit;
 				b1 |= c[1] & hit;
 				b2 |= c[2] & hit;
@@ -628,12 +696,13 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 					uint32_t b = 64 * q +
 						(uint32_t)__builtin_ctzll(x);
 
+					uint64_t v = row[d->ec[b]];
+
 					cr->col[at] = b + sh;
-					cr->to[at++] = row[d->ec[b]];
+					cr->to[at++] = v >> 32 == s ? (uint32_t)v
+								   : DFA_DEAD;
 				}
 			}
-			for (uint32_t i = lo; i < hi; i++)
-				row[d->tcls[i]] = DFA_DEAD;
 		}
 		if (at == from)
 			continue;
@@ -719,6 +788,7 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 	uint32_t n = d->nstates;
 	uint64_t *key = xmalloc(((size_t)n + 1) * sizeof(uint64_t));
 	size_t *last = xmalloc(((size_t)cr->nmask + 1) * sizeof(size_t));
+	size_t len = n ? 256 : 0; /* every base + 256, state 0's included */
 
 	if (l->base) {
 		comb_reset(&l->cb);
@@ -744,34 +814,34 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 	if (ord != COMB_BY_STATE && n > 1)
 		sort_keys(key, n - 1);
 	memset(last, 0xff, ((size_t)cr->nmask + 1) * sizeof(size_t));
+	memcpy(l->def, cr->def, n * sizeof(uint32_t));
 	for (uint32_t i = 0; i + 1 < n; i++) {
-		uint32_t s = (uint32_t)key[i], oob = dfa_step_oob(d, s);
-		const uint32_t *col = cr->col + cr->off[s];
-		const uint32_t *to = cr->to + cr->off[s];
+		uint32_t s = (uint32_t)key[i];
 		uint32_t nc = cr->off[s + 1] - cr->off[s];
+		bool oob = d->oob && d->oob[s];
 		size_t base = 0;
 
 		if (nc) {
+			const uint32_t *col = cr->col + cr->off[s];
 			size_t *lb = &last[cr->mid[s]];
 
-			base = comb_place(&l->cb, col, nc, cr->mask[cr->mid[s]],
+			base = comb_place(&l->cb, col, nc,
 					  *lb == SIZE_MAX ? 0 : *lb + 1);
 			*lb = base;
+			if (base + 257 > l->cb.cap)
+				comb_reserve(&l->cb, base + 257);
+			comb_claim(&l->cb, base, col, cr->to + cr->off[s], nc,
+				   s);
 		}
-		comb_reserve(&l->cb, base + 257);
-		for (uint32_t j = 0; j < nc; j++)
-			comb_claim(&l->cb, base + col[j], s, to[j]);
-		l->def[s] = cr->def[s];
-		l->base[s] = (uint32_t)base + !!oob;
+		l->base[s] = (uint32_t)base + oob;
+		if (base + oob + 256 > len)
+			len = base + oob + 256;
 		if (oob) {
 			l->base[s] |= DFA_BASE_OOB;
 			l->oob = true;
 		}
 	}
-	l->len = l->cb.end;
-	for (uint32_t s = 0; s < n; s++)
-		if ((size_t)(l->base[s] & DFA_BASE_INDEX) + 256 > l->len)
-			l->len = (size_t)(l->base[s] & DFA_BASE_INDEX) + 256;
+	l->len = l->cb.end > len ? l->cb.end : len;
 	free(key);
 	free(last);
 }

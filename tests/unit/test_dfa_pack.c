@@ -1,9 +1,10 @@
 /* Unit tests for the table packing of dfa_compress() (the equivalence
  * class table only when it makes the tables smaller or when forced,
  * or dropped by by_bytes when the serialization without it is smaller,
- * verifier-valid tables, dense packing of similar rows) and for the
- * minimizer's hand-over from Moore rounds to Valmari's refinement on
- * automata with deep distinctions.
+ * verifier-valid tables, dense packing of similar rows, the very tables
+ * of a plain reference packer) and for the minimizer's hand-over from
+ * Moore rounds to Valmari's refinement on automata with deep
+ * distinctions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -269,6 +270,381 @@ static void test_pack_large_automaton_valid(void **state)
 	pack(f, d, false, false);
 }
 
+/*
+ * A reference packer: Note [comb-packing] as written, one base at a
+ * time, with none of dfa_compress()'s shortcuts (windows, the replayed
+ * walk, column-set ids found by hashing, the sorted orders). Its choice
+ * of layout follows dfa_compress()'s documented rules, so the two must
+ * agree entry for entry.
+ */
+#define REF_TRIES 4096
+#define REF_TAIL_TRIES 64
+#define REF_ORDER_MAX 2048
+
+struct ref_row {
+	uint32_t n; /* stored columns */
+	uint32_t col[257]; /* ascending, shifted by one with OOB */
+	uint32_t to[257]; /* target per column */
+	uint32_t def; /* default target */
+	bool oob; /* has an out-of-band transition */
+};
+
+struct ref_comb {
+	uint8_t *occ; /* slot taken */
+	uint32_t *next, *check; /* per slot */
+	size_t cap, end; /* slots allocated, past the last taken */
+};
+
+struct ref_layout {
+	uint32_t *base, *def; /* per state */
+	struct ref_comb cb;
+	size_t len; /* NEXT entries */
+	bool ec; /* columns are classes */
+};
+
+/* Rows of @d over classes (@ec) or bytes, defaults by weight. */
+static struct ref_row *ref_rows(const struct dfa *d, bool ec)
+{
+	uint32_t n = dfa_nstates(d), nk = dfa_nclasses(d);
+	struct ref_row *r = calloc(n, sizeof(*r));
+	uint32_t *w = calloc(n, sizeof(*w)), rep[256], csize[256] = { 0 };
+
+	for (int b = 255; b >= 0; b--) {
+		rep[dfa_byte_class(d, (uint8_t)b)] = (uint32_t)b;
+		csize[dfa_byte_class(d, (uint8_t)b)]++;
+	}
+	for (uint32_t s = 1; s < n; s++) {
+		uint32_t tk[256], def = 0, oob = dfa_step_oob(d, s);
+		uint32_t sh = oob != 0;
+
+		for (uint32_t k = 0; k < nk; k++) {
+			tk[k] = dfa_step(d, s, (uint8_t)rep[k]);
+			w[tk[k]] += ec ? 1 : csize[k];
+		}
+		for (uint32_t k = 0; k < nk; k++)
+			if (w[tk[k]] > w[def] || (w[tk[k]] == w[def] &&
+						  tk[k] < def))
+				def = tk[k];
+		for (uint32_t k = 0; k < nk; k++)
+			w[tk[k]] = 0;
+		r[s].def = def;
+		r[s].oob = sh;
+		if (oob && oob != def) {
+			r[s].col[r[s].n] = 0;
+			r[s].to[r[s].n++] = oob;
+		}
+		for (uint32_t c = 0; c < (ec ? nk : 256); c++) {
+			uint32_t t = tk[ec ? c : dfa_byte_class(d, (uint8_t)c)];
+
+			if (t == def)
+				continue;
+			r[s].col[r[s].n] = c + sh;
+			r[s].to[r[s].n++] = t;
+		}
+	}
+	free(w);
+	return r;
+}
+
+static bool ref_taken(const struct ref_comb *cb, size_t p)
+{
+	return p < cb->cap && cb->occ[p];
+}
+
+static size_t ref_free_from(const struct ref_comb *cb, size_t i)
+{
+	while (ref_taken(cb, i))
+		i++;
+	return i;
+}
+
+/* The smallest column of @r taken from @base, or UINT32_MAX. */
+static uint32_t ref_conflict(const struct ref_comb *cb, size_t base,
+			     const struct ref_row *r)
+{
+	for (uint32_t j = 0; j < r->n; j++)
+		if (ref_taken(cb, base + r->col[j]))
+			return r->col[j];
+	return UINT32_MAX;
+}
+
+static size_t ref_walk(const struct ref_comb *cb, const struct ref_row *r,
+		       size_t base)
+{
+	size_t tries = 0;
+
+	for (;;) {
+		uint32_t i = ref_conflict(cb, base, r);
+
+		if (i == UINT32_MAX)
+			return base;
+		if (++tries == REF_TRIES && cb->end > base + 256) {
+			base = ref_free_from(cb, cb->end - 256 + r->col[0]) -
+			       r->col[0];
+			continue;
+		}
+		if (tries > REF_TRIES + REF_TAIL_TRIES)
+			return cb->end;
+		base = ref_free_from(cb, base + i + 1) - i;
+	}
+}
+
+static void ref_grow(struct ref_comb *cb, size_t need)
+{
+	size_t cap = cb->cap ? cb->cap : 256;
+
+	if (need <= cb->cap)
+		return;
+	while (cap < need)
+		cap *= 2;
+	cb->occ = realloc(cb->occ, cap);
+	cb->next = realloc(cb->next, cap * sizeof(uint32_t));
+	cb->check = realloc(cb->check, cap * sizeof(uint32_t));
+	memset(cb->occ + cb->cap, 0, cap - cb->cap);
+	memset(cb->next + cb->cap, 0, (cap - cb->cap) * sizeof(uint32_t));
+	memset(cb->check + cb->cap, 0, (cap - cb->cap) * sizeof(uint32_t));
+	cb->cap = cap;
+}
+
+static bool ref_same_cols(const struct ref_row *a, const struct ref_row *b)
+{
+	return a->n == b->n &&
+	       !memcmp(a->col, b->col, a->n * sizeof(a->col[0]));
+}
+
+/* The packing order's key of row @r (ties: state order). */
+static uint64_t ref_key(const struct ref_row *r, int ord)
+{
+	uint64_t nc = r->n, span = nc ? r->col[nc - 1] - r->col[0] : 0;
+
+	if (ord == 1)
+		return 257 - nc;
+	if (ord == 2)
+		return (257 - span) << 9 | (257 - nc);
+	if (ord == 3)
+		return nc;
+	return 0;
+}
+
+static int ref_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Rows with the same column set: @set[s] is the first state with the
+ * columns of state s.
+ */
+static uint32_t *ref_sets(const struct ref_row *r, uint32_t n)
+{
+	uint32_t *set = calloc(n, sizeof(*set));
+	uint32_t *first = calloc(n, sizeof(*first));
+	uint32_t nf = 0;
+
+	for (uint32_t s = 1; s < n; s++) {
+		uint32_t j = 0;
+
+		while (j < nf && !ref_same_cols(&r[first[j]], &r[s]))
+			j++;
+		if (j == nf)
+			first[nf++] = s;
+		set[s] = first[j];
+	}
+	free(first);
+	return set;
+}
+
+static void ref_pack(const struct ref_row *r, const uint32_t *set,
+		     uint32_t n, int ord, struct ref_layout *l)
+{
+	uint64_t *key = calloc(n, sizeof(*key));
+	size_t *last = calloc(n, sizeof(*last)); /* 1 + last base per set */
+
+	memset(l, 0, sizeof(*l));
+	l->base = calloc(n, sizeof(uint32_t));
+	l->def = calloc(n, sizeof(uint32_t));
+	for (uint32_t s = 1; s < n; s++)
+		key[s - 1] = ref_key(&r[s], ord) << 32 | s;
+	qsort(key, n - 1, sizeof(*key), ref_cmp_u64);
+	for (uint32_t i = 0; i + 1 < n; i++) {
+		uint32_t s = (uint32_t)key[i], c0 = r[s].col[0];
+		size_t base = 0;
+
+		l->def[s] = r[s].def;
+		if (r[s].n) {
+			base = ref_free_from(&l->cb, last[set[s]] + c0) - c0;
+			base = ref_walk(&l->cb, &r[s], base);
+			last[set[s]] = base + 1;
+			ref_grow(&l->cb, base + 257);
+			for (uint32_t j = 0; j < r[s].n; j++) {
+				size_t p = base + r[s].col[j];
+
+				l->cb.occ[p] = 1;
+				l->cb.next[p] = r[s].to[j];
+				l->cb.check[p] = s;
+				if (p + 1 > l->cb.end)
+					l->cb.end = p + 1;
+			}
+		}
+		l->base[s] = (uint32_t)base + r[s].oob;
+		if (r[s].oob)
+			l->base[s] |= DFA_BASE_OOB;
+	}
+	l->len = l->cb.end;
+	for (uint32_t s = 0; s < n; s++)
+		if ((l->base[s] & DFA_BASE_INDEX) + 256 > l->len)
+			l->len = (l->base[s] & DFA_BASE_INDEX) + 256;
+	free(key);
+	free(last);
+}
+
+static void ref_layout_free(struct ref_layout *l)
+{
+	free(l->base);
+	free(l->def);
+	free(l->cb.occ);
+	free(l->cb.next);
+	free(l->cb.check);
+}
+
+static size_t ref_table(size_t entries, size_t width)
+{
+	return (12 + entries * width + 7) & ~(size_t)7;
+}
+
+/* dfa_tables_bytes() of @n states and @m NEXT entries. */
+static size_t ref_bytes(size_t n, size_t m, bool ec)
+{
+	return 24 + 3 * ref_table(n, 4) + ref_table(n, 2) +
+	       2 * ref_table(m, 2) + (ec ? ref_table(256, 1) : 0);
+}
+
+/* dfa_compress(@d, @o) must give the reference's tables exactly. */
+static void check_reference(struct fixture *f, const struct dfa *d,
+			    const struct dfa_compress_opts *o)
+{
+	uint32_t n = dfa_nstates(d);
+	struct ref_layout best[2], cur, *l;
+	bool have[2] = { false, false };
+	struct dfa_tables *t = NULL;
+	const char *err = NULL;
+
+	for (int k = 0; k < 8; k++) {
+		bool kec = k < 4 ? o->use_ec : false;
+		int ord = k % 4;
+		struct ref_row *r;
+		uint32_t *set;
+
+		if ((k >= 4 && (!o->use_ec || o->ec_always)) ||
+		    (ord != 1 && n > REF_ORDER_MAX))
+			continue;
+		r = ref_rows(d, kec);
+		set = ref_sets(r, n);
+		ref_pack(r, set, n, ord, &cur);
+		free(set);
+		free(r);
+		cur.ec = kec;
+		if (!have[kec] || cur.len < best[kec].len) {
+			if (have[kec])
+				ref_layout_free(&best[kec]);
+			best[kec] = cur;
+			have[kec] = true;
+		} else {
+			ref_layout_free(&cur);
+		}
+	}
+	if (!have[0])
+		l = &best[1];
+	else if (!have[1] || best[0].len * 4 < best[1].len * 4 + 268)
+		l = &best[0];
+	else
+		l = &best[1];
+	if (o->by_bytes && l->ec && have[0] &&
+	    ref_bytes(n, best[0].len, false) < ref_bytes(n, l->len, true))
+		l = &best[0];
+	assert_int_equal(dfa_compress(d, f->a, o, &t, &err), 0);
+	check_tables(d, t);
+	assert_int_equal(t->has_ec, l->ec);
+	assert_int_equal(t->nnext, l->len);
+	assert_memory_equal(t->base, l->base, n * sizeof(uint32_t));
+	assert_memory_equal(t->def, l->def, n * sizeof(uint32_t));
+	ref_grow(&l->cb, l->len);
+	assert_memory_equal(t->next, l->cb.next, l->len * sizeof(uint32_t));
+	assert_memory_equal(t->check, l->cb.check, l->len * sizeof(uint32_t));
+	for (int i = 0; i < 2; i++)
+		if (have[i])
+			ref_layout_free(&best[i]);
+}
+
+/* Options dfa_compress() is checked against the reference with. */
+static const struct dfa_compress_opts ref_opts[] = {
+	{ .use_ec = true },
+	{ .use_ec = true, .by_bytes = true },
+	{ .use_ec = true, .ec_always = true },
+	{ .use_ec = false },
+};
+
+/*
+ * Profile-like glob sets small enough to be packed in all four orders
+ * and large enough for one (some of whose rows are placed by the
+ * replayed walk): dfa_compress() gives exactly the reference's tables.
+ */
+static void test_pack_matches_reference(void **state)
+{
+	struct fixture *f = *state;
+	static char buf[600][80];
+	const char *g[600];
+	static const size_t sizes[] = { 5, 40, 150, 600 };
+
+	for (int i = 0; i < 600; i++) {
+		gen_glob(buf[i], sizeof(buf[i]), i);
+		g[i] = buf[i];
+	}
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct dfa *d = build_globs(f->c, g, sizes[k]);
+
+		for (size_t o = 0; o < sizeof(ref_opts) / sizeof(ref_opts[0]);
+		     o++)
+			check_reference(f, d, &ref_opts[o]);
+	}
+}
+
+/*
+ * Globs with an out-of-band transition between two parts, as the
+ * backend builds for attachment conditions: the shifted rows and their
+ * out-of-band column match the reference too.
+ */
+static void test_pack_oob_matches_reference(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_builder *b = dfa_builder_create(f->c);
+	struct dfa *d = NULL;
+	char x[80], y[80];
+
+	for (int i = 0; i < 120; i++) {
+		const char *err = NULL;
+		dfa_pat_t p, q;
+
+		gen_glob(x, sizeof(x), i);
+		gen_glob(y, sizeof(y), i * 5 + 3);
+		if (dfa_glob(f->c, x, strlen(x), DFA_GLOB_DEFAULT, &p, &err) ||
+		    dfa_glob(f->c, y, strlen(y), DFA_GLOB_DEFAULT, &q, &err))
+			fail_msg("glob: %s", err);
+		if (i % 3)
+			p = dfa_pat_cat(f->c, p, dfa_pat_cat(f->c,
+							    dfa_pat_oob(f->c),
+							    q));
+		dfa_add(b, p, (uint32_t)i);
+	}
+	assert_int_equal(dfa_build(b, fold_ids, NULL, NULL, &d), 0);
+	assert_true(dfa_has_oob(d));
+	for (size_t o = 0; o < sizeof(ref_opts) / sizeof(ref_opts[0]); o++)
+		check_reference(f, d, &ref_opts[o]);
+}
+
+
 /* [ab]* a^100: 101 useful states, told apart only after 100 steps. */
 static void test_min_deep_distinctions_stay_minimal(void **state)
 {
@@ -350,6 +726,8 @@ int main(void)
 		T(test_pack_by_bytes_keeps_smaller_serialization),
 		T(test_pack_similar_rows_densely),
 		T(test_pack_large_automaton_valid),
+		T(test_pack_matches_reference),
+		T(test_pack_oob_matches_reference),
 		T(test_min_deep_distinctions_stay_minimal),
 		T(test_min_ignores_useless_targets),
 	};
