@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "fe.h"
 #include "helper_fe.h"
 #include "../../parser/fe_int.h"
 
@@ -316,6 +317,92 @@ static void test_comment_on_last_line(void **state)
 	expect_names(t, n, names);
 }
 
+static void test_condition_name_ends_before_equals(void **state)
+{
+	struct tok t[8];
+	size_t n = lex_all(*state, "dbus bus \t= session,", t, 8);
+	static const char *const names[] = {"TOK_DBUS", "TOK_CONDID",
+					    "TOK_EQUALS", "TOK_VALUE",
+					    "TOK_END_OF_RULE", NULL};
+
+	expect_names(t, n, names);
+	assert_string_equal(t[1].text, "bus");
+	assert_int_equal(t[1].loc.first.col, 6);
+	assert_int_equal(t[1].loc.last.col, 8);
+	assert_int_equal(t[2].loc.first.col, 11);
+	assert_int_equal(t[3].loc.first.col, 13);
+}
+
+static void test_condition_list_name_ends_before_equals(void **state)
+{
+	struct tok t[12];
+	size_t n = lex_all(*state, "unix peer = (label=/x),", t, 12);
+	static const char *const names[] = {
+		"TOK_UNIX",	 "TOK_CONDLISTID", "TOK_EQUALS",
+		"TOK_OPENPAREN", "TOK_CONDID",	   "TOK_EQUALS",
+		"TOK_VALUE",	 "TOK_CLOSEPAREN", "TOK_END_OF_RULE",
+		NULL};
+
+	expect_names(t, n, names);
+	assert_string_equal(t[1].text, "peer");
+	assert_int_equal(t[1].loc.last.col, 9);
+	assert_int_equal(t[2].loc.first.col, 11);
+}
+
+static void test_variable_name_ends_before_operator(void **state)
+{
+	struct tok t[12];
+	size_t n = lex_all(*state, "@{X}  += /a\n$B ?= true\n@Y=/b\n", t,
+			   12);
+	static const char *const names[] = {
+		"TOK_SET_VAR", "TOK_ADD_ASSIGN",  "TOK_VALUE",
+		"TOK_BOOL_VAR", "TOK_COND_ASSIGN", "TOK_ID",
+		"TOK_SET_VAR", "TOK_EQUALS",	  "TOK_VALUE",
+		NULL};
+
+	expect_names(t, n, names);
+	assert_int_equal(t[0].loc.last.col, 4);
+	assert_int_equal(t[1].loc.first.col, 7);
+	assert_string_equal(t[3].text, "$B");
+	assert_int_equal(t[4].loc.first.line, 2);
+	assert_int_equal(t[4].loc.first.col, 4);
+	assert_int_equal(t[6].loc.last.col, 2);
+	assert_int_equal(t[7].loc.first.col, 3);
+}
+
+static void test_pound_include_if_exists_line(void **state)
+{
+	struct fet *f = *state;
+	struct tok t[8];
+	size_t n = lex_all(f, "#include  if exists\t<no-such-file>\n/p {", t,
+			   8);
+	static const char *const names[] = {"TOK_ID", "TOK_OPEN", NULL};
+
+	expect_names(t, n, names);
+	assert_string_equal(fet_error(f), "");
+	assert_int_equal(t[0].loc.first.line, 2);
+	assert_int_equal(t[0].loc.first.col, 1);
+}
+
+/* -p output when the parse stops right after a name read before '=':
+ * the name is echoed, the '=' it was matched with is not.
+ */
+static void test_preprocess_echo_stops_at_condition_name(void **state)
+{
+	struct fet *f = *state;
+	static const char text[] = "/p flogs=(x) {\n}\n";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	assert_int_not_equal(
+		fe_preprocess(f->cu, NULL, text, strlen(text), out), 0);
+	fclose(out);
+	assert_string_equal(buf, "/p flogs");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +444,20 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comment_on_last_line,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_condition_name_ends_before_equals, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_condition_list_name_ends_before_equals, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_variable_name_ends_before_operator, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_pound_include_if_exists_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_preprocess_echo_stops_at_condition_name, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
