@@ -126,6 +126,8 @@ struct bstate {
 	struct dfa_buf sigstamp; /* uint32 per signature: last state using it */
 	struct dfa_buf prow; /* uint32 pairs: dvec offset, rest per residual */
 	struct dfa_buf prun; /* uint32: residuals of the id of each residual */
+	struct dfa_buf gone; /* uint32 pairs per class group: the refine()
+			      * step that named its label-1 group, that group */
 	struct dfa_buf nmw; /* uint32: Note [union-memo] entries: count in,
 			     * count out, derivatives, normalized terms */
 	struct dfa_htab ntab; /* nmw entries by derivative list */
@@ -862,6 +864,48 @@ static inline void cg_put(struct cgroups *g, uint32_t slot, uint32_t a,
 	g->tval[slot] = v;
 }
 
+/*
+ * Split the class groups by signature @w (Note [class-signatures]): a
+ * class it steps on with label l moves from group g to the group named
+ * for (g, l) in this step. Label 1, the only one of most signatures,
+ * names its groups through an array indexed by g; others through the
+ * hash table.
+ */
+static void refine(struct bstate *st, const uint32_t *w)
+{
+	struct cgroups *g = &st->cg;
+	uint32_t *one;
+
+	if (g->ngrp > st->gone.n) {
+		dfa_buf_reserve(st->c, &st->gone, 2 * sizeof(uint32_t),
+				g->ngrp);
+		memset(U32(st->gone) + 2 * st->gone.n, 0,
+		       (g->ngrp - st->gone.n) * 2 * sizeof(uint32_t));
+		st->gone.n = g->ngrp;
+	}
+	one = U32(st->gone);
+	g->stamp++;
+	for (uint32_t j = 1; j <= w[0]; j++) {
+		uint32_t k = w[j] >> 16, lab = w[j] & 0xffff;
+		uint32_t slot, old = g->grp[k], ng;
+
+		if (lab == 1) {
+			if (one[2 * old] != g->stamp) {
+				one[2 * old] = g->stamp;
+				one[2 * old + 1] = g->ngrp++;
+			}
+			g->grp[k] = one[2 * old + 1];
+			continue;
+		}
+		ng = cg_find(g, old, lab, &slot);
+		if (ng == UINT32_MAX) {
+			ng = g->ngrp++;
+			cg_put(g, slot, old, lab, ng);
+		}
+		g->grp[k] = ng;
+	}
+}
+
 /* The target of class @k: its key built from every residual, looked up. */
 static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 			uint32_t *target)
@@ -923,18 +967,7 @@ static int state_expand(struct bstate *st, uint32_t s)
 			continue;
 		U32(st->sigstamp)[ti.sig - 1] = st->xstamp;
 		w = &U32(st->sigl)[U32(st->sigoff)[ti.sig - 1]];
-		g->stamp++;
-		for (uint32_t j = 1; j <= w[0]; j++) {
-			uint32_t k = w[j] >> 16, lab = w[j] & 0xffff;
-			uint32_t slot, old = g->grp[k];
-			uint32_t ng = cg_find(g, old, lab, &slot);
-
-			if (ng == UINT32_MAX) {
-				ng = g->ngrp++;
-				cg_put(g, slot, old, lab, ng);
-			}
-			g->grp[k] = ng;
-		}
+		refine(st, w);
 	}
 	dfa_buf_reserve(c, &st->prun, sizeof(uint32_t), nkey / 2);
 	for (size_t i = 0, j; i < nkey; i = j) {
@@ -1199,7 +1232,7 @@ static void construction_release(struct bstate *st)
 				   &st->setcls, &st->clist, &st->tinfo,
 				   &st->dvec, &st->shash, &st->sigl,
 				   &st->sigoff, &st->sigstamp, &st->prow,
-				   &st->prun, &st->nmw };
+				   &st->prun, &st->nmw, &st->gone };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1223,7 +1256,7 @@ static void bstate_release(struct bstate *st)
 				   &st->clist, &st->tinfo, &st->dvec,
 				   &st->shash, &st->sigl, &st->sigoff,
 				   &st->sigstamp, &st->prow, &st->prun,
-				   &st->nmw };
+				   &st->nmw, &st->gone };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
