@@ -84,13 +84,27 @@ bool fe_include_skip_name(const char *name, bool *noisy)
 	return false;
 }
 
-/* Find <name> in the search path: -I directories, then the base dir. */
-static const char *fe_search(struct fe_parser *p, const char *name)
+/* Whether @dir is one of the first @n directories of the search path. */
+static bool fe_search_repeats(const struct cu_opts *o, size_t n,
+			      const char *dir)
+{
+	for (size_t i = 0; i < n && i < o->ninclude_dirs; i++)
+		if (strcmp(o->include_dirs[i], dir) == 0)
+			return true;
+	return false;
+}
+
+/* Find <name> in the search path: -I directories, then the base dir
+ * (which the CLI also puts last in the -I list), and stat it into @sb. A
+ * directory named twice is looked in once: a second look would find
+ * what the first did.
+ */
+static const char *fe_search(struct fe_parser *p, const char *name,
+			     struct stat *sb)
 {
 	const struct cu_opts *o = p->cu->opts;
 	const char *base = o && o->base_dir ? o->base_dir : "/etc/apparmor.d";
 	size_t ndirs = o ? o->ninclude_dirs : 0;
-	struct stat sb;
 
 	for (size_t i = 0; i <= ndirs; i++) {
 		const char *dir = i < ndirs ? o->include_dirs[i] : base;
@@ -99,8 +113,10 @@ static const char *fe_search(struct fe_parser *p, const char *name)
 		if (i == ndirs && ndirs &&
 		    strcmp(o->include_dirs[ndirs - 1], base) == 0)
 			break;
+		if (i && fe_search_repeats(o, i, dir))
+			continue;
 		path = arena_sprintf(p->arena, "%s/%s", dir, name);
-		if (stat(path, &sb) == 0)
+		if (stat(path, sb) == 0)
 			return path;
 	}
 	return NULL;
@@ -202,7 +218,7 @@ int fe_include(struct fe_parser *p, const char *name, bool search,
 	uint32_t idx;
 
 	if (search)
-		full = fe_search(p, name);
+		full = fe_search(p, name, &sb);
 	if (!full) {
 		fe_pp_marker(p, "included", name, search);
 		if (if_exists)
@@ -215,7 +231,7 @@ int fe_include(struct fe_parser *p, const char *name, bool search,
 		fe_pp_marker(p, "skipped duplicate include", name, search);
 		return 0;
 	}
-	if (stat(full, &sb)) {
+	if (!search && stat(full, &sb)) {
 		if (if_exists)
 			return 0;
 		diag_fatal(p->cu, loc, "Could not open '%s'", name);

@@ -96,6 +96,33 @@ static void test_search_path_include(void **state)
 	assert_string_equal(rule_path(c->t, 0, 1), "/two");
 }
 
+static void test_search_path_named_twice_keeps_order(void **state)
+{
+	struct ctx *c = *state;
+	struct fet *t = fet_new(false);
+	char a[128], b[128];
+
+	snprintf(a, sizeof(a), "%s/a", c->dir);
+	snprintf(b, sizeof(b), "%s/b", c->dir);
+	mkd(c, "a");
+	mkd(c, "b");
+	put(c, "a/both", "/a-both r,\n");
+	put(c, "b/both", "/b-both r,\n");
+	put(c, "b/only", "/b-only r,\n");
+	fet_add_dir(t, a);
+	fet_add_dir(t, a);
+	fet_add_dir(t, b);
+	fet_add_dir(t, a);
+	assert_int_equal(fet_parse(t, "profile p {\n  include <both>\n"
+				      "  include <only>\n"
+				      "  include if exists <none>\n}\n"),
+			 0);
+	assert_int_equal(fet_nrules(fet_profile(t, 0)), 2);
+	assert_string_equal(rule_path(t, 0, 0), "/a-both");
+	assert_string_equal(rule_path(t, 0, 1), "/b-only");
+	fet_free(t);
+}
+
 static void test_quoted_include_is_relative_to_cwd(void **state)
 {
 	struct ctx *c = *state;
@@ -323,6 +350,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_path_include, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_search_path_named_twice_keeps_order, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_quoted_include_is_relative_to_cwd, setup,
 			teardown),
