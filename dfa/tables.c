@@ -603,12 +603,35 @@ static void comb_defaults(const struct dfa *d, uint32_t *dec, uint32_t *dby)
 }
 
 /*
+ * Appends at @at the columns of state @s over bytes: the bytes set in @bs
+ * (shifted by @sh), each to its class's target in @row when tagged with
+ * @s, else to the dead state. Returns the new end.
+ */
+static size_t comb_byte_cols(const struct dfa *d, const uint64_t *bs,
+			     const uint64_t *row, uint32_t s, uint32_t sh,
+			     struct crows *cr, size_t at)
+{
+	for (uint32_t q = 0; q < 4; q++) {
+		for (uint64_t x = bs[q]; x; x &= x - 1) {
+			uint32_t b = 64 * q + (uint32_t)__builtin_ctzll(x);
+			uint64_t v = row[d->ec[b]];
+
+			cr->col[at] = b + sh;
+			cr->to[at++] = v >> 32 == s ? (uint32_t)v : DFA_DEAD;
+		}
+	}
+	return at;
+}
+
+/*
  * The rows of @d over classes (@ec) or bytes, with the defaults @def of
  * comb_defaults(); a state's out-of-band slot is column 0 when it needs
- * one (Note [out-of-band]).
+ * one (Note [out-of-band]). Rows over bytes whose state has the same
+ * default in @cls (rows over classes, or NULL) store the bytes of the
+ * classes stored there.
  */
 static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
-		      struct crows *cr)
+		      const struct crows *cls, struct crows *cr)
 {
 	uint32_t n = d->nstates, nk = d->nclasses;
 	uint64_t row[256] = { 0 }; /* state << 32 | target, per class */
@@ -668,6 +691,19 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 				cr->col[at] = k + sh;
 				cr->to[at++] = DFA_DEAD;
 			}
+		} else if (cls && cls->def[s] == ds) {
+			/* the bytes of the classes stored over classes */
+			uint64_t bs[4] = { 0, 0, 0, 0 };
+
+			for (uint32_t j = cls->off[s] + (at > from);
+			     j < cls->off[s + 1]; j++) {
+				uint32_t k = cls->col[j] - sh;
+
+				row[k] = (uint64_t)s << 32 | cls->to[j];
+				for (uint32_t q = 0; q < 4; q++)
+					bs[q] |= cbits[k][q];
+			}
+			at = comb_byte_cols(d, bs, row, s, sh, cr, at);
 		} else {
 			uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, bs[4];
 
@@ -691,18 +727,7 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 			bs[3] = b3;
 			for (uint32_t q = 0; ds != DFA_DEAD && q < 4; q++)
 				bs[q] = ~bs[q];
-			for (uint32_t q = 0; q < 4; q++) {
-				for (uint64_t x = bs[q]; x; x &= x - 1) {
-					uint32_t b = 64 * q +
-						(uint32_t)__builtin_ctzll(x);
-
-					uint64_t v = row[d->ec[b]];
-
-					cr->col[at] = b + sh;
-					cr->to[at++] = v >> 32 == s ? (uint32_t)v
-								   : DFA_DEAD;
-				}
-			}
+			at = comb_byte_cols(d, bs, row, s, sh, cr, at);
 		}
 		if (at == from)
 			continue;
@@ -905,8 +930,12 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 			comb_defaults(d, dec, dby);
 		}
 		if (cr_ec != (int)kec) {
+			struct crows nr;
+
+			comb_rows(d, kec, kec ? dec : dby, cr_ec == 1 ? &cr : NULL,
+				  &nr);
 			crows_free(&cr);
-			comb_rows(d, kec, kec ? dec : dby, &cr);
+			cr = nr;
 			cr_ec = kec;
 		}
 		comb_pack(d, &cr, ord, &lay[2]);
