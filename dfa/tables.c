@@ -772,31 +772,52 @@ enum comb_order {
 };
 
 /*
- * Sorts the @n keys (order << 32 | state, states ascending on entry) by
- * order: least significant digit first, nine bits a pass, each pass
- * stable, so ties stay in state order, as a full sort of the keys gives.
+ * Digit @pass (0: the less significant) of the key of state @s in order
+ * @ord: fewest or most stored columns, then (COMB_BY_SPAN) widest span.
  */
-static void sort_keys(uint64_t *key, size_t n)
+static uint32_t comb_digit(const struct crows *cr, uint32_t s,
+			   enum comb_order ord, int pass)
 {
-	uint64_t *tmp = xmalloc(n * sizeof(*tmp)), *src = key, *dst = tmp;
-	uint64_t all = 0;
+	uint32_t lo = cr->off[s], hi = cr->off[s + 1];
 
-	for (size_t i = 0; i < n; i++)
-		all |= key[i] >> 32;
-	for (int sh = 32; sh < 64 && (all >> (sh - 32)); sh += 9) {
-		size_t cnt[513] = { 0 };
+	if (ord == COMB_BY_FEW)
+		return hi - lo;
+	if (pass)
+		return 257 - (hi > lo ? cr->col[hi - 1] - cr->col[lo] : 0);
+	return 257 - (hi - lo);
+}
 
-		for (size_t i = 0; i < n; i++)
-			cnt[(src[i] >> sh & 511) + 1]++;
-		for (int b = 0; b < 512; b++)
-			cnt[b + 1] += cnt[b];
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[src[i] >> sh & 511]++] = src[i];
-		src = dst;
-		dst = dst == tmp ? key : tmp;
+/*
+ * The states 1 .. @n - 1 in packing order @ord, into @out: a counting
+ * sort on each digit of the order's key, least significant first, each
+ * pass stable, so ties stay in state order.
+ */
+static void comb_sort(const struct crows *cr, uint32_t n,
+		      enum comb_order ord, uint32_t *out)
+{
+	int np = ord == COMB_BY_SPAN ? 2 : 1;
+	uint32_t *tmp, *dig; /* tmp: the order after pass 0; dig: digits */
+
+	if (ord == COMB_BY_STATE || n < 2) {
+		for (uint32_t s = 1; s < n; s++)
+			out[s - 1] = s;
+		return;
 	}
-	if (src != key)
-		memcpy(key, src, n * sizeof(*key));
+	tmp = xmalloc(2 * ((size_t)n + 1) * sizeof(uint32_t));
+	dig = tmp + n + 1;
+	for (int p = 0; p < np; p++) {
+		uint32_t cnt[259] = { 0 };
+		uint32_t *dst = p == np - 1 ? out : tmp;
+
+		for (uint32_t i = 0; i + 1 < n; i++) {
+			dig[i] = comb_digit(cr, p ? tmp[i] : i + 1, ord, p);
+			cnt[dig[i] + 1]++;
+		}
+		for (int b = 0; b < 258; b++)
+			cnt[b + 1] += cnt[b];
+		for (uint32_t i = 0; i + 1 < n; i++)
+			dst[cnt[dig[i]]++] = p ? tmp[i] : i + 1;
+	}
 	free(tmp);
 }
 
@@ -811,7 +832,7 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 		      enum comb_order ord, struct clayout *l)
 {
 	uint32_t n = d->nstates;
-	uint64_t *key = xmalloc(((size_t)n + 1) * sizeof(uint64_t));
+	uint32_t *key = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	size_t *last = xmalloc(((size_t)cr->nmask + 1) * sizeof(size_t));
 	size_t len = n ? 256 : 0; /* every base + 256, state 0's included */
 
@@ -823,25 +844,11 @@ static void comb_pack(const struct dfa *d, const struct crows *cr,
 		l->def = xcalloc(n ? n : 1, sizeof(uint32_t));
 	}
 	comb_reserve(&l->cb, 512);
-	for (uint32_t s = 1; s < n; s++) {
-		uint64_t k = 0, span = 0, nc = cr->off[s + 1] - cr->off[s];
-
-		if (nc)
-			span = cr->col[cr->off[s + 1] - 1] - cr->col[cr->off[s]];
-		if (ord == COMB_BY_COUNT)
-			k = 257 - nc;
-		else if (ord == COMB_BY_SPAN)
-			k = (257 - span) << 9 | (257 - nc);
-		else if (ord == COMB_BY_FEW)
-			k = nc;
-		key[s - 1] = k << 32 | s;
-	}
-	if (ord != COMB_BY_STATE && n > 1)
-		sort_keys(key, n - 1);
+	comb_sort(cr, n, ord, key);
 	memset(last, 0xff, ((size_t)cr->nmask + 1) * sizeof(size_t));
 	memcpy(l->def, cr->def, n * sizeof(uint32_t));
 	for (uint32_t i = 0; i + 1 < n; i++) {
-		uint32_t s = (uint32_t)key[i];
+		uint32_t s = key[i];
 		uint32_t nc = cr->off[s + 1] - cr->off[s];
 		bool oob = d->oob && d->oob[s];
 		size_t base = 0;
