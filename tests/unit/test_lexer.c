@@ -317,6 +317,36 @@ static void test_comment_on_last_line(void **state)
 	expect_names(t, n, names);
 }
 
+static void test_comment_lines_keep_line_numbers(void **state)
+{
+	struct fet *f = *state;
+	struct tok t[8];
+	size_t n = lex_all(f, "#\n#x\r\n# include <nope>\n  #\n/p { # c\n}\n#",
+			   t, 8);
+	static const char *const names[] = {"TOK_ID", "TOK_OPEN", "TOK_CLOSE",
+					    NULL};
+
+	expect_names(t, n, names);
+	assert_string_equal(fet_error(f), "");
+	assert_int_equal(t[0].loc.first.line, 5);
+	assert_int_equal(t[2].loc.first.line, 6);
+	assert_int_equal(t[2].loc.first.col, 1);
+}
+
+static void test_pound_include_resumes_after_its_line(void **state)
+{
+	struct fet *f = *state;
+	struct tok t[8];
+	size_t n = lex_all(f, "#include if exists <nope>\n#include <nope>\n",
+			   t, 8);
+
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].name, "error");
+	assert_string_equal(fet_error(f), "Could not open 'nope'");
+	assert_int_equal(fet_error_loc(f).line, 2);
+	assert_int_equal(fet_error_loc(f).col, 1);
+}
+
 static void test_condition_name_ends_before_equals(void **state)
 {
 	struct tok t[8];
@@ -444,6 +474,11 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_comment_on_last_line,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_comment_lines_keep_line_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_pound_include_resumes_after_its_line, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_condition_name_ends_before_equals, setup,
 			teardown),
