@@ -126,6 +126,8 @@ struct bstate {
 	struct dfa_buf sigstamp; /* uint32 per signature: last state using it */
 	struct dfa_buf prow; /* uint32 pairs: dvec offset, rest per residual */
 	struct dfa_buf prun; /* uint32: residuals of the id of each residual */
+	struct dfa_buf rsig; /* uint32: row signatures seen by final_classes */
+	struct dfa_htab rtab; /* rsig entries */
 	struct dfa_buf gone; /* uint32 pairs per class group: the refine()
 			      * step that named its label-1 group, that group */
 	struct dfa_buf nmw; /* uint32: Note [union-memo] entries: count in,
@@ -1055,8 +1057,57 @@ static int build_start(struct bstate *st)
 }
 
 /*
+ * Whether state @s of @d splits the classes in a way no earlier state
+ * did: its transitions with the targets labelled by first occurrence
+ * (the partition they induce, Note [class-signatures]), interned.
+ */
+static bool row_sig_new(struct bstate *st, const struct dfa *d, uint32_t s)
+{
+	struct dfa_ctx *c = st->c;
+	struct labels *lb = &st->lab;
+	uint32_t lo = d->toff[s], hi = d->toff[s + 1], nlab = 0, h, *w;
+	size_t base = st->rsig.n, n = 1, j;
+
+	w = dfa_buf_reserve(c, &st->rsig, sizeof(uint32_t),
+			    base + (hi - lo) + 1);
+	w += base;
+	lb->stamp++;
+	for (uint32_t t = lo; t < hi; t++) {
+		uint32_t x = d->tdst[t], i = (x * 0x9e3779b1u) >> 23;
+
+		while (lb->tstamp[i] == lb->stamp && lb->tkey[i] != x)
+			i = (i + 1) & 511;
+		if (lb->tstamp[i] != lb->stamp) {
+			lb->tstamp[i] = lb->stamp;
+			lb->tkey[i] = x;
+			lb->tval[i] = ++nlab;
+		}
+		w[n++] = (uint32_t)d->tcls[t] << 16 | lb->tval[i];
+	}
+	w[0] = (uint32_t)n - 1;
+	h = hash_words(w, n);
+	if (dfa_htab_full(&st->rtab))
+		dfa_htab_grow(c, &st->rtab);
+	j = h & (st->rtab.cap - 1);
+	while (st->rtab.slot[j]) {
+		uint32_t at = dfa_htab_id(st->rtab.slot[j]);
+		const uint32_t *o = &U32(st->rsig)[at];
+
+		if (dfa_htab_hash(st->rtab.slot[j]) == h && o[0] == w[0] &&
+		    !memcmp(o + 1, w + 1, (n - 1) * sizeof(*w)))
+			return false;
+		j = (j + 1) & (st->rtab.cap - 1);
+	}
+	st->rsig.n = base + n;
+	dfa_htab_put(&st->rtab, j, (uint32_t)base, h);
+	return true;
+}
+
+/*
  * Merge construction classes that every state treats alike, then number
- * the final classes by their smallest byte and rewrite transitions.
+ * the final classes by their smallest byte and rewrite transitions. A
+ * state refines the classes only by the partition its row induces, so
+ * states repeating an earlier one's partition are skipped.
  */
 static void final_classes(struct bstate *st, struct dfa *d)
 {
@@ -1066,11 +1117,13 @@ static void final_classes(struct bstate *st, struct dfa *d)
 	uint8_t hid[1024];
 
 	dense = xcalloc(n0, sizeof(uint32_t));
+	dfa_htab_init(st->c, &st->rtab, 64);
+	st->rsig.n = 0;
 	for (uint32_t s = 1; s < d->nstates && nparts < n0; s++) {
 		uint32_t m = 0;
 		uint8_t np[256];
 
-		if (d->toff[s] == d->toff[s + 1])
+		if (d->toff[s] == d->toff[s + 1] || !row_sig_new(st, d, s))
 			continue;
 		memset(dense, 0, n0 * sizeof(uint32_t));
 		for (uint32_t t = d->toff[s]; t < d->toff[s + 1]; t++)
@@ -1121,6 +1174,8 @@ static void final_classes(struct bstate *st, struct dfa *d)
 	}
 	d->toff[d->nstates] = w;
 	free(dense);
+	dfa_buf_release(st->c, &st->rsig);
+	dfa_htab_release(st->c, &st->rtab);
 }
 
 /* Number blocks breadth-first from the start and emit the automaton. */
@@ -1232,7 +1287,8 @@ static void construction_release(struct bstate *st)
 				   &st->setcls, &st->clist, &st->tinfo,
 				   &st->dvec, &st->shash, &st->sigl,
 				   &st->sigoff, &st->sigstamp, &st->prow,
-				   &st->prun, &st->nmw, &st->gone };
+				   &st->prun, &st->nmw, &st->gone,
+				   &st->rsig };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1242,6 +1298,7 @@ static void construction_release(struct bstate *st)
 	dfa_htab_release(c, &st->vtab);
 	dfa_htab_release(c, &st->sigtab);
 	dfa_htab_release(c, &st->ntab);
+	dfa_htab_release(c, &st->rtab);
 }
 
 static void bstate_release(struct bstate *st)
@@ -1256,7 +1313,7 @@ static void bstate_release(struct bstate *st)
 				   &st->clist, &st->tinfo, &st->dvec,
 				   &st->shash, &st->sigl, &st->sigoff,
 				   &st->sigstamp, &st->prow, &st->prun,
-				   &st->nmw, &st->gone };
+				   &st->nmw, &st->gone, &st->rsig };
 
 	keys_release(st);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1266,6 +1323,7 @@ static void bstate_release(struct bstate *st)
 	dfa_htab_release(c, &st->vtab);
 	dfa_htab_release(c, &st->sigtab);
 	dfa_htab_release(c, &st->ntab);
+	dfa_htab_release(c, &st->rtab);
 }
 
 int dfa_build(struct dfa_builder *b, dfa_fold_fn fold, void *fold_ctx,

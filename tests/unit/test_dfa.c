@@ -1684,6 +1684,28 @@ static void test_repeated_derivative_unions_give_right_targets(void **state)
 	}
 }
 
+/*
+ * final_classes skips a state whose row splits the classes as an earlier
+ * one did: after "/a" both x and y lead to one state, after "/b" to two,
+ * so the second row is a new split and x, y must stay apart.
+ */
+static void test_final_classes_split_by_targets_not_just_bytes(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_builder *b = dfa_builder_create(f->c);
+	struct dfa *d;
+
+	dfa_add(b, glob(f->c, "/a[xy]"), 1);
+	dfa_add(b, glob(f->c, "/bx"), 1);
+	dfa_add(b, glob(f->c, "/by"), 2);
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	assert_int_not_equal(dfa_byte_class(d, 'x'), dfa_byte_class(d, 'y'));
+	assert_int_equal(run(d, "/ax", 3), 1);
+	assert_int_equal(run(d, "/ay", 3), 1);
+	assert_int_equal(run(d, "/bx", 3), 1);
+	assert_int_equal(run(d, "/by", 3), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1735,6 +1757,7 @@ int main(void)
 		T(test_same_shape_residuals_keep_their_transitions),
 		T(test_term_table_survives_moving_into_a_mapping),
 		T(test_repeated_derivative_unions_give_right_targets),
+		T(test_final_classes_split_by_targets_not_just_bytes),
 #undef T
 	};
 
