@@ -559,24 +559,25 @@ static void comb_defaults(const struct dfa *d, uint32_t *dec, uint32_t *dby)
 		csize[d->ec[b]]++;
 	for (uint32_t s = 1; s < d->nstates; s++) {
 		uint32_t tg[257], c1[257], c2[257], ntg = 0, q = 0;
-		uint32_t l1 = 0, l2 = 0, b1 = 0, b2 = 0;
+		uint32_t lo = d->toff[s], hi = d->toff[s + 1];
+		uint32_t l1 = hi - lo, l2 = 0, b1 = 0, b2 = 0;
 
-		for (uint32_t i = d->toff[s]; i < d->toff[s + 1]; i++) {
-			uint32_t t = d->tdst[i], k = d->tcls[i];
+		/* runs of one target, counted in registers */
+		for (uint32_t i = lo, e; i < hi; i = e) {
+			uint32_t t = d->tdst[i], w = 0;
 
-			if (q == ntg || tg[q] != t) {
-				for (q = 0; q < ntg && tg[q] != t; q++)
-					;
-				if (q == ntg) {
-					tg[ntg] = t;
-					c1[ntg] = c2[ntg] = 0;
-					ntg++;
-				}
+			for (e = i; e < hi && d->tdst[e] == t; e++)
+				w += csize[d->tcls[e]];
+			for (q = 0; q < ntg && tg[q] != t; q++)
+				;
+			if (q == ntg) {
+				tg[ntg] = t;
+				c1[ntg] = c2[ntg] = 0;
+				ntg++;
 			}
-			c1[q]++;
-			c2[q] += csize[k];
-			l1++;
-			l2 += csize[k];
+			c1[q] += e - i;
+			c2[q] += w;
+			l2 += w;
 		}
 		if (l1 < d->nclasses) {
 			for (q = 0; q < ntg && tg[q] != DFA_DEAD; q++)
