@@ -211,24 +211,24 @@ char *dfa_to_dot(const struct dfa *d, struct arena *a)
  * The same first fit, found faster: the occupancy bitmap tells for
  * COMB_WIN consecutive bases at once which fit (a base fits when no
  * stored column lands on a taken slot; one unaligned 64-bit load per
- * column gives at least 56 bits), and between such windows the clash rule above
- * jumps ahead. Every base skipped either way does not fit, so the first
- * fit found is the one of Note [comb-packing]; that walk meets at most
- * one clash per base, so when the first fit is fewer than COMB_TRIES
- * bases past the first candidate the bound cannot have cut it short.
- * Otherwise the walk of Note [comb-packing] is replayed as it is, bound
- * included. Free slots are found in the bitmap, with a second level that
- * marks full 64-slot words.
+ * column gives at least 56 bits), and between such windows the clash
+ * rule above jumps ahead. Every base skipped either way does not fit, so
+ * the first fit found is the one of Note [comb-packing]; that walk meets
+ * at most one clash per base, so when the first fit is fewer than
+ * COMB_TRIES bases past the first candidate the bound cannot have cut it
+ * short. Otherwise the walk of Note [comb-packing] is replayed, bound
+ * included (Note [comb-walk]). Free slots are found in the bitmap, with
+ * a second level that marks full 64-slot words.
  *
  * Note [comb-walk]
  * The replayed walk goes a window at a time too: with the occupancy of
- * each stored column under COMB_WIN consecutive bases in one word, finding the
- * first clashing column and the next base where that column is free are
- * a bit test and a count of trailing zeros, and only a move past the
- * window reads the table again. Every base is visited and every clash
- * counted as the walk does, so it stops where the walk stops; its last
- * few steps (the retry in the tail) and rows wider than COMB_WALK_COLS
- * are walked as written.
+ * each stored column under COMB_WIN consecutive bases in one word,
+ * finding the first clashing column and the next base where that column
+ * is free are a bit test and a count of trailing zeros, and only a move
+ * past the window reads the table again. Every base is visited and every
+ * clash counted as the walk does, so it stops where the walk stops; its
+ * last few steps (the retry in the tail) and rows wider than
+ * COMB_WALK_COLS are walked as written.
  */
 
 #define COMB_TRIES 4096
@@ -454,6 +454,8 @@ static size_t comb_place(struct comb *cb, const uint32_t *col, uint32_t n,
 	if (!n)
 		return 0;
 	first = comb_free_from(cb, from + col[0]) - col[0];
+	if (n == 1)
+		return first;
 	base = first;
 	for (;;) {
 		fit = comb_fits(cb, base, col, n);
@@ -940,8 +942,8 @@ int dfa_compress(const struct dfa *d, struct arena *a,
 		if (cr_ec != (int)kec) {
 			struct crows nr;
 
-			comb_rows(d, kec, kec ? dec : dby, cr_ec == 1 ? &cr : NULL,
-				  &nr);
+			comb_rows(d, kec, kec ? dec : dby,
+				  cr_ec == 1 ? &cr : NULL, &nr);
 			crows_free(&cr);
 			cr = nr;
 			cr_ec = kec;
