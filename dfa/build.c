@@ -356,15 +356,72 @@ static void push_u32(struct dfa_ctx *c, struct dfa_buf *b, uint32_t v)
 	p[b->n++] = v;
 }
 
-/* The coarsest byte partition refining every class atom in the context. */
+/*
+ * Note [reachable-alphabet]
+ * Derivatives of the rules' patterns only rebuild their sub-terms: new
+ * classes are unions and intersections of theirs, first sets likewise.
+ * So the construction classes need only refine the class atoms reachable
+ * from the rules, not every class the context made for other automata;
+ * fewer classes mean shorter rows, fewer derivatives and transitions.
+ * (final_classes merges what the automaton treats alike either way.)
+ */
+static void reachable_classes(struct bstate *st, struct dfa_buf *out)
+{
+	struct dfa_ctx *c = st->c;
+	const uint32_t *r = U32(st->b->rules);
+	uint64_t *seen = xcalloc(c->terms.n / 64 + 1, sizeof(uint64_t));
+	size_t base = c->stack.n;
+
+	for (size_t i = 1; i < st->b->rules.n; i += 2)
+		dfa_stack_push(c, r[i]);
+	while (c->stack.n > base) {
+		uint32_t t = *dfa_stack_at(c, --c->stack.n);
+		const struct dfa_term *x;
+
+		if (seen[t / 64] >> (t % 64) & 1)
+			continue;
+		seen[t / 64] |= (uint64_t)1 << (t % 64);
+		x = dfa_term_at(c, t);
+		switch (x->kind) {
+		case DFA_T_CLASS:
+			push_u32(c, out, t);
+			break;
+		case DFA_T_CAT:
+			dfa_stack_push(c, x->b);
+			dfa_stack_push(c, dfa_term_at(c, t)->a);
+			break;
+		case DFA_T_OR:
+		case DFA_T_AND:
+			for (uint32_t k = 0; k < x->b; k++) {
+				x = dfa_term_at(c, t);
+				dfa_stack_push(c, *dfa_kids_at(c, x->a + k));
+			}
+			break;
+		case DFA_T_NOT:
+		case DFA_T_STAR:
+			dfa_stack_push(c, x->a);
+			break;
+		default:
+			break;
+		}
+	}
+	free(seen);
+}
+
+/*
+ * The coarsest byte partition refining every class atom reachable from
+ * the rules (Note [reachable-alphabet]).
+ */
 static void build_alphabet(struct bstate *st)
 {
 	struct dfa_ctx *c = st->c;
+	struct dfa_buf atoms = { 0 };
 	uint8_t cls[256] = { 0 };
 	uint32_t n = 1;
 
-	for (size_t i = 0; i < c->classes.n; i++) {
-		uint32_t t = U32(c->classes)[i];
+	reachable_classes(st, &atoms);
+	for (size_t i = 0; i < atoms.n; i++) {
+		uint32_t t = U32(atoms)[i];
 		const struct dfa_byteset *s;
 		int16_t map[512];
 		uint32_t m = 0;
@@ -380,6 +437,7 @@ static void build_alphabet(struct bstate *st)
 		}
 		n = m;
 	}
+	dfa_buf_release(c, &atoms);
 	st->ncls = n;
 	st->nk = n + st->c->has_oob;
 	for (int b = 255; b >= 0; b--) {

@@ -1706,6 +1706,50 @@ static void test_final_classes_split_by_targets_not_just_bytes(void **state)
 	assert_int_equal(run(d, "/by", 3), 2);
 }
 
+/* Rules for test_other_automata_classes_do_not_change_tables. */
+static struct dfa_tables *reach_tables(struct dfa_ctx *c, struct arena *a)
+{
+	struct dfa_builder *b = dfa_builder_create(c);
+	struct dfa_tables *t;
+	struct dfa *d;
+	const char *err;
+
+	dfa_add(b, dfa_pat_inter(c, glob(c, "/[a-m]*x"), glob(c, "/[h-z]*")),
+		1);
+	dfa_add(b, glob(c, "/q{r,s}[0-4]"), 2);
+	dfa_add(b, dfa_pat_diff(c, glob(c, "/**"), glob(c, "/*[k-p]")), 4);
+	assert_int_equal(dfa_build(b, fold_or, NULL, NULL, &d), 0);
+	assert_int_equal(run(d, "/hix", 4), 1 | 4);
+	assert_int_equal(run(d, "/gx", 3), 4);
+	assert_int_equal(run(d, "/qs3", 4), 2 | 4);
+	assert_int_equal(run(d, "/ak", 3), 0);
+	assert_int_equal(dfa_compress(d, a, NULL, &t, &err), 0);
+	return t;
+}
+
+/*
+ * Note [reachable-alphabet] in build.c: the construction classes come
+ * from the rules' own class atoms; classes the context made for other
+ * patterns (and intersections of the rules' classes) change nothing.
+ */
+static void test_other_automata_classes_do_not_change_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct dfa_ctx *c2 = dfa_ctx_create(f->a);
+	struct dfa_tables *t1 = reach_tables(f->c, f->a), *t2;
+	unsigned seed = 8;
+
+	for (int i = 0; i < 40; i++) {
+		struct dfa_byteset set = { { 0 } };
+		unsigned lo = rand_r(&seed) % 256, n = 1 + rand_r(&seed) % 20;
+
+		dfa_byteset_add_range(&set, lo, lo + n > 255 ? 255 : lo + n);
+		dfa_pat_star(c2, dfa_pat_class(c2, &set));
+	}
+	t2 = reach_tables(c2, f->a);
+	assert_true(same_tables(t1, t2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1758,6 +1802,7 @@ int main(void)
 		T(test_term_table_survives_moving_into_a_mapping),
 		T(test_repeated_derivative_unions_give_right_targets),
 		T(test_final_classes_split_by_targets_not_just_bytes),
+		T(test_other_automata_classes_do_not_change_tables),
 #undef T
 	};
 
