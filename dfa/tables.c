@@ -487,7 +487,7 @@ struct crows {
 	uint32_t *to; /* target per stored column */
 	size_t cap; /* entries allocated in col and to */
 	uint32_t *mid; /* mask id per state (rows with columns only) */
-	uint64_t (*mask)[5]; /* column set per mask id (bit c: column c) */
+	uint32_t *rep; /* first state per mask id */
 	uint32_t nmask; /* distinct column sets */
 };
 
@@ -498,7 +498,7 @@ static void crows_free(struct crows *cr)
 	free(cr->col);
 	free(cr->to);
 	free(cr->mid);
-	free(cr->mask);
+	free(cr->rep);
 }
 
 /* Room for @more entries past @at in col and to. */
@@ -524,27 +524,33 @@ struct cmasks {
  * the next row with that set is searched from just past the last one's
  * base, which is exactly where first fit would put it. The sets are
  * numbered once per row table, for every packing order; this gives state
- * @s the id of the set cr->mask[cr->nmask] just filled in.
+ * @s, whose @n columns were just stored, the id of its set.
  */
-static void crows_mask_id(struct crows *cr, struct cmasks *h, uint32_t s)
+static void crows_mask_id(struct crows *cr, struct cmasks *h, uint32_t s,
+			  uint32_t n)
 {
-	const uint64_t *m = cr->mask[cr->nmask];
-	uint64_t x = 0;
+	const uint32_t *c = cr->col + cr->off[s];
+	uint64_t x = n;
 	size_t j;
 
-	for (int w = 0; w < 5; w++)
-		x = (x ^ m[w]) * 0x9e3779b97f4a7c15ull;
+	for (uint32_t i = 0; i < n; i++)
+		x = (x ^ c[i]) * 0x9e3779b97f4a7c15ull;
 	j = (size_t)(x >> (64 - __builtin_ctzll(h->cap)));
 	while (h->tab[j] != UINT32_MAX) {
-		const uint64_t *o = cr->mask[h->tab[j]];
+		uint32_t r = cr->rep[h->tab[j]], i = 0;
+		const uint32_t *o = cr->col + cr->off[r];
 
-		if (o[0] == m[0] && o[1] == m[1] && o[2] == m[2] &&
-		    o[3] == m[3] && o[4] == m[4])
+		if (cr->off[r + 1] - cr->off[r] == n)
+			while (i < n && o[i] == c[i])
+				i++;
+		if (i == n)
 			break;
 		j = (j + 1) & (h->cap - 1);
 	}
-	if (h->tab[j] == UINT32_MAX)
+	if (h->tab[j] == UINT32_MAX) {
+		cr->rep[cr->nmask] = s;
 		h->tab[j] = cr->nmask++;
+	}
 	cr->mid[s] = h->tab[j];
 }
 
@@ -649,14 +655,13 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 	cr->def = xcalloc(n + 1, sizeof(uint32_t));
 	cr->off = xcalloc(n + 2, sizeof(uint32_t));
 	cr->mid = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	cr->mask = xmalloc(((size_t)n + 1) * sizeof(*cr->mask));
+	cr->rep = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	while (h.cap < 2 * (size_t)n)
 		h.cap *= 2;
 	h.tab = xmalloc(h.cap * sizeof(uint32_t));
 	memset(h.tab, 0xff, h.cap * sizeof(uint32_t));
 	for (uint32_t s = 1; s < n; s++) {
 		uint32_t lo = d->toff[s], hi = d->toff[s + 1], oob, ds, sh;
-		uint64_t *m = cr->mask[cr->nmask];
 		size_t from = at;
 
 		cr->off[s] = (uint32_t)at;
@@ -732,12 +737,8 @@ static void comb_rows(const struct dfa *d, bool ec, const uint32_t *def,
 				bs[q] = ~bs[q];
 			at = comb_byte_cols(d, bs, row, s, sh, cr, at);
 		}
-		if (at == from)
-			continue;
-		memset(m, 0, sizeof(cr->mask[0]));
-		for (size_t i = from; i < at; i++)
-			m[cr->col[i] / 64] |= (uint64_t)1 << (cr->col[i] % 64);
-		crows_mask_id(cr, &h, s);
+		if (at > from)
+			crows_mask_id(cr, &h, s, (uint32_t)(at - from));
 	}
 	cr->off[n] = (uint32_t)at;
 	if (n)
