@@ -87,7 +87,6 @@ struct dfa_ctx {
 	uint32_t ucache[4096][3]; /* set unions: x, y, x|y (x = 0: empty) */
 	uint32_t byte_term[256]; /* class term of one byte, 0 until made */
 	struct dfa_buf sortbuf; /* uint32_t scratch of the union sort */
-	struct dfa_buf classes; /* uint32_t: every class term, in order made */
 	uint32_t empty, eps, full; /* well-known terms; full = bytes* */
 	uint32_t oobt, univ; /* <oob>, and (bytes | <oob>)* */
 	bool has_oob; /* dfa_pat_oob() was called */

@@ -435,12 +435,6 @@ static uint32_t term_intern(struct dfa_ctx *c, uint8_t kind, uint32_t a,
 	*dfa_term_at(c, id) = t;
 	c->terms.n++;
 	dfa_htab_put(&c->thash, j, id, h);
-	if (kind == DFA_T_CLASS) {
-		uint32_t *cl = dfa_buf_reserve(c, &c->classes, sizeof(uint32_t),
-					       c->classes.n + 1);
-
-		cl[c->classes.n++] = id;
-	}
 	return id;
 }
 
