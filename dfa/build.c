@@ -43,7 +43,8 @@ struct trip {
  * Note [derivative-states]: the classes a state cannot tell apart. One
  * pass over its residuals refines a partition of the classes: a
  * residual moves every class it steps on into the group named by (old
- * group, derivative). Classes left in group 0 step on nothing. Each
+ * group, label of its derivative), once per distinct signature (Note
+ * [class-signatures]). Classes left in group 0 step on nothing. Each
  * final group builds its target key once, from its smallest class.
  */
 struct cgroups {
@@ -51,7 +52,7 @@ struct cgroups {
 	uint32_t ngrp; /* groups named so far */
 	uint32_t stamp; /* generation of the table below */
 	uint32_t tstamp[512]; /* entry in use when equal to stamp */
-	uint32_t tkey[512][2]; /* old group, derivative (or group) */
+	uint32_t tkey[512][2]; /* old group, label (or group, 0) */
 	uint32_t tval[512]; /* new group (or target state) */
 };
 
