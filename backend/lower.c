@@ -106,9 +106,11 @@ dfa_pat_t be_pat_nonnul(struct be_lower *l, bool plus)
 	return plus ? dfa_pat_plus(l->dc, c) : dfa_pat_star(l->dc, c);
 }
 
+/* Right-nested: the term constructor re-walks a left operand that is a
+ * concatenation, so cat(cat(a, b), c) would walk @a twice. */
 dfa_pat_t be_pat_cat3(struct be_lower *l, dfa_pat_t a, dfa_pat_t b, dfa_pat_t c)
 {
-	return dfa_pat_cat(l->dc, dfa_pat_cat(l->dc, a, b), c);
+	return dfa_pat_cat(l->dc, a, dfa_pat_cat(l->dc, b, c));
 }
 
 const char *be_collapse_slashes(struct arena *a, const char *s)

@@ -118,13 +118,14 @@ static dfa_pat_t be_flag_bytes(struct be_lower *l, uint32_t req, uint32_t opt)
 {
 	dfa_pat_t p = dfa_pat_epsilon(l->dc);
 
-	for (unsigned b = 0; b < 32; b++) {
+	/* Built from the last byte so no chain is re-walked. */
+	for (unsigned b = 32; b-- > 0;) {
 		dfa_pat_t c = dfa_pat_byte(l->dc, (uint8_t)(b + 1));
 
 		if (req & BE_MSB(b))
-			p = dfa_pat_cat(l->dc, p, c);
+			p = dfa_pat_cat(l->dc, c, p);
 		else if (opt & BE_MSB(b))
-			p = dfa_pat_cat(l->dc, p, dfa_pat_opt(l->dc, c));
+			p = dfa_pat_cat(l->dc, dfa_pat_opt(l->dc, c), p);
 	}
 	return p;
 }
@@ -171,12 +172,10 @@ static dfa_pat_t be_mnt_fields(struct be_lower *l, dfa_pat_t mnt,
 			       dfa_pat_t dev, dfa_pat_t type)
 {
 	dfa_pat_t z = dfa_pat_byte(l->dc, 0);
-	dfa_pat_t p = dfa_pat_cat(l->dc, dfa_pat_byte(l->dc, BE_CLASS_MOUNT),
-				  mnt);
+	dfa_pat_t p = be_pat_cat3(l, z, type, z);
 
-	p = be_pat_cat3(l, p, z, dev);
-	p = be_pat_cat3(l, p, z, type);
-	return dfa_pat_cat(l->dc, p, z);
+	p = be_pat_cat3(l, z, dev, p);
+	return be_pat_cat3(l, dfa_pat_byte(l->dc, BE_CLASS_MOUNT), mnt, p);
 }
 
 /* One option group of a mount rule: flags and the operation they select

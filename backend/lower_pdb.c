@@ -200,11 +200,11 @@ static void be_types_default(struct dfa_byteset *t)
 static dfa_pat_t be_net_pat(struct be_lower *l, const struct dfa_byteset *f,
 			    const struct dfa_byteset *t)
 {
-	dfa_pat_t p = dfa_pat_bytes(l->dc, "\x0e\0", 2);
+	dfa_pat_t p = be_pat_cat3(l, dfa_pat_class(l->dc, f),
+				  dfa_pat_byte(l->dc, 0),
+				  dfa_pat_class(l->dc, t));
 
-	p = dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, f));
-	p = dfa_pat_cat(l->dc, p, dfa_pat_byte(l->dc, 0));
-	return dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, t));
+	return dfa_pat_cat(l->dc, dfa_pat_bytes(l->dc, "\x0e\0", 2), p);
 }
 
 /* Note [net-masks]: policy-blob.md 5.11: without network_v8 the
@@ -372,7 +372,7 @@ static dfa_pat_t be_any_n(struct be_lower *l, size_t n)
 	dfa_pat_t p = dfa_pat_epsilon(l->dc);
 
 	for (size_t i = 0; i < n; i++)
-		p = dfa_pat_cat(l->dc, p, dfa_pat_class(l->dc, &all));
+		p = dfa_pat_cat(l->dc, dfa_pat_class(l->dc, &all), p);
 	return p;
 }
 
@@ -978,12 +978,21 @@ void be_lower_dbus_rule(struct be_lower *l, const struct ir_rule *r)
 		be_pdb_entry(l, r, p, 0x40);
 	}
 	if (acc & 6) {
-		p = be_pat_cat3(l, head, z, be_dbus_field(l, pc, "name"));
-		p = be_pat_cat3(l, p, z, be_dbus_field(l, pc, "label"));
-		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "path"));
-		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "interface"));
-		p = be_pat_cat3(l, p, z, be_dbus_field(l, c, "member"));
-		be_pdb_entry(l, r, p, acc & 6);
+		/* Fields in message order (their diagnostics too), joined
+		 * from the right so no chain is re-walked (Note [dbus]). */
+		dfa_pat_t f[5];
+
+		f[0] = be_dbus_field(l, pc, "name");
+		f[1] = be_dbus_field(l, pc, "label");
+		f[2] = be_dbus_field(l, c, "path");
+		f[3] = be_dbus_field(l, c, "interface");
+		f[4] = be_dbus_field(l, c, "member");
+		p = f[4];
+		for (size_t i = 4; i-- > 0;)
+			p = be_pat_cat3(l, f[i], z, p);
+		be_pdb_entry(l, r, dfa_pat_cat(l->dc, head,
+					       dfa_pat_cat(l->dc, z, p)),
+			     acc & 6);
 	}
 	if (acc & 0x20)
 		be_pdb_entry(l, r, head, 0x20);
