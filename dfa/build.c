@@ -632,18 +632,6 @@ static int state_lookup(struct bstate *st, uint32_t *out)
 	return state_new(st, j, h, out);
 }
 
-static inline void trip_push(struct bstate *st, uint32_t id, uint32_t t,
-			     uint32_t run)
-{
-	struct trip *p = dfa_buf_reserve(st->c, &st->trip, sizeof(*p),
-					 st->trip.n + 1);
-
-	p[st->trip.n].id = id;
-	p[st->trip.n].t = t;
-	p[st->trip.n].run = run;
-	st->trip.n++;
-}
-
 /*
  * Append rule @id's residual, the union of the terms on the stack from
  * @base, to st->key and pop them. A union with more than DFA_FLAT_UNION
@@ -967,16 +955,19 @@ static void refine(struct bstate *st, const uint32_t *w)
 	}
 }
 
-/* The target of class @k: its key built from every residual, looked up. */
+/*
+ * The target of class @k: its key built from every residual, looked up.
+ * Each residual adds at most one trip, so st->trip is reserved once.
+ */
 static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 			uint32_t *target)
 {
 	struct dfa_ctx *c = st->c;
 	const uint32_t *row = U32(st->prow), *dv = U32(st->dvec);
-	const struct trip *v;
-	size_t j = 0;
+	const uint32_t *key = U32(st->dkey), *run = U32(st->prun);
+	struct trip *v = dfa_buf_reserve(c, &st->trip, sizeof(*v), nkey / 2);
+	size_t j = 0, n = 0;
 
-	st->trip.n = 0;
 	for (size_t i = 0; i < nkey; i += 2) {
 		uint32_t d = dv[row[i] + k];
 
@@ -984,10 +975,12 @@ static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 			continue;
 		if (row[i + 1] != c->empty)
 			d = row[i + 1];
-		trip_push(st, U32(st->dkey)[i], d,
-			  d == U32(st->dkey)[i + 1] ? U32(st->prun)[i / 2] :
-						      0);
+		v[n].id = key[i];
+		v[n].t = d;
+		v[n].run = d == key[i + 1] ? run[i / 2] : 0;
+		n++;
 	}
+	st->trip.n = n;
 	st->key.n = 0;
 	while (j < st->trip.n) {
 		size_t r = j;
