@@ -957,7 +957,8 @@ static void refine(struct bstate *st, const uint32_t *w)
 
 /*
  * The target of class @k: its key built from every residual, looked up.
- * Each residual adds at most one trip, so st->trip is reserved once.
+ * Each residual adds at most one trip, so st->trip is reserved once;
+ * nothing else writes it while the key is built.
  */
 static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 			uint32_t *target)
@@ -982,11 +983,11 @@ static int class_target(struct bstate *st, size_t nkey, uint32_t k,
 	}
 	st->trip.n = n;
 	st->key.n = 0;
-	while (j < st->trip.n) {
-		size_t r = j;
+	while (j < n) {
+		uint32_t id = v[j].id;
+		size_t r = j + 1;
 
-		v = st->trip.p;
-		while (r < st->trip.n && v[r].id == v[j].id)
+		while (r < n && v[r].id == id)
 			r++;
 		key_append_run(st, v, j, r);
 		j = r;
