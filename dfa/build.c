@@ -1013,8 +1013,14 @@ static int state_expand(struct bstate *st, uint32_t s)
 	g->ngrp = 1;
 	st->xstamp++;
 	for (size_t i = 0; i < nkey; i += 2) {
-		struct tinfo ti = term_info(st, U32(st->dkey)[i + 1]);
+		uint32_t t = U32(st->dkey)[i + 1];
+		struct tinfo ti;
 		const uint32_t *w;
+
+		if (t < st->tinfo.n && ((struct tinfo *)st->tinfo.p)[t].row)
+			ti = ((struct tinfo *)st->tinfo.p)[t];
+		else
+			ti = term_info(st, t);
 
 		U32(st->prow)[i] = ti.row - 1;
 		U32(st->prow)[i + 1] = ti.rest;
