@@ -52,8 +52,8 @@ struct cgroups {
 	uint32_t ngrp; /* groups named so far */
 	uint32_t stamp; /* generation of the table below */
 	uint32_t tstamp[512]; /* entry in use when equal to stamp */
-	uint32_t tkey[512][2]; /* old group, label (or group, 0) */
-	uint32_t tval[512]; /* new group (or target state) */
+	uint32_t tkey[512][2]; /* old group, label */
+	uint32_t tval[512]; /* new group */
 };
 
 /* Per term of the context: its derivative row and signature, 0 until made. */
@@ -130,7 +130,8 @@ struct bstate {
 	struct dfa_buf rsig; /* uint32: row signatures seen by final_classes */
 	struct dfa_htab rtab; /* rsig entries */
 	struct dfa_buf gone; /* uint32 pairs per class group: the refine()
-			      * step that named its label-1 group, that group */
+			      * step that named its label-1 group, that group;
+			      * after refining, the step, its target state */
 	struct dfa_buf nmw; /* uint32: Note [union-memo] entries: count in,
 			     * count out, derivatives, normalized terms */
 	struct dfa_htab ntab; /* nmw entries by derivative list */
@@ -914,6 +915,24 @@ static inline void cg_put(struct cgroups *g, uint32_t slot, uint32_t a,
 }
 
 /*
+ * st->gone with an entry for every group named so far, new ones zero;
+ * an entry is current when its step equals st->cg.stamp.
+ */
+static uint32_t *gone_reserve(struct bstate *st)
+{
+	struct cgroups *g = &st->cg;
+
+	if (g->ngrp > st->gone.n) {
+		dfa_buf_reserve(st->c, &st->gone, 2 * sizeof(uint32_t),
+				g->ngrp);
+		memset(U32(st->gone) + 2 * st->gone.n, 0,
+		       (g->ngrp - st->gone.n) * 2 * sizeof(uint32_t));
+		st->gone.n = g->ngrp;
+	}
+	return U32(st->gone);
+}
+
+/*
  * Split the class groups by signature @w (Note [class-signatures]): a
  * class it steps on with label l moves from group g to the group named
  * for (g, l) in this step. Label 1, the only one of most signatures,
@@ -923,16 +942,8 @@ static inline void cg_put(struct cgroups *g, uint32_t slot, uint32_t a,
 static void refine(struct bstate *st, const uint32_t *w)
 {
 	struct cgroups *g = &st->cg;
-	uint32_t *one;
+	uint32_t *one = gone_reserve(st);
 
-	if (g->ngrp > st->gone.n) {
-		dfa_buf_reserve(st->c, &st->gone, 2 * sizeof(uint32_t),
-				g->ngrp);
-		memset(U32(st->gone) + 2 * st->gone.n, 0,
-		       (g->ngrp - st->gone.n) * 2 * sizeof(uint32_t));
-		st->gone.n = g->ngrp;
-	}
-	one = U32(st->gone);
 	g->stamp++;
 	for (uint32_t j = 1; j <= w[0]; j++) {
 		uint32_t k = w[j] >> 16, lab = w[j] & 0xffff;
@@ -1006,6 +1017,7 @@ static int state_expand(struct bstate *st, uint32_t s)
 	size_t nkey = key_decode(st, s);
 	uint32_t nk = st->nk;
 	struct cgroups *g = &st->cg;
+	uint32_t *one;
 	int rc;
 
 	dfa_buf_reserve(c, &st->prow, sizeof(uint32_t), nkey);
@@ -1037,20 +1049,21 @@ static int state_expand(struct bstate *st, uint32_t s)
 		for (size_t m = i; m < j; m += 2)
 			U32(st->prun)[m / 2] = (uint32_t)(j - i) / 2;
 	}
+	one = gone_reserve(st);
 	g->stamp++;
 	for (uint32_t k = 0; k < nk; k++) {
-		uint32_t slot, target;
+		uint32_t gr = g->grp[k], target;
 
-		if (!g->grp[k])
+		if (!gr)
 			continue;
-		target = cg_find(g, g->grp[k], 0, &slot);
-		if (target == UINT32_MAX) {
+		if (one[2 * gr] != g->stamp) {
 			rc = class_target(st, nkey, k, &target);
 			if (rc)
 				return rc;
-			cg_find(g, g->grp[k], 0, &slot);
-			cg_put(g, slot, g->grp[k], 0, target);
+			one[2 * gr] = g->stamp;
+			one[2 * gr + 1] = target;
 		}
+		target = one[2 * gr + 1];
 		if (k == st->ncls) {
 			U32(st->soob)[s] = target;
 			continue;
